@@ -1,0 +1,140 @@
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create(self, email, password, **fields):
+        if not email:
+            raise ValueError("Users need an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **fields):
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create(email, password, **fields)
+
+    def create_superuser(self, email, password=None, **fields):
+        fields.update(is_staff=True, is_superuser=True)
+        fields.setdefault("role", User.Role.CLINIC_ADMIN)
+        return self._create(email, password, **fields)
+
+    def staff(self):
+        return self.filter(role__in=User.STAFF_ROLES, is_active=True)
+
+    def therapists(self):
+        return self.filter(role=User.Role.THERAPIST, is_active=True).order_by(
+            "full_name"
+        )
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in: a patient, a therapist or a clinic admin."""
+
+    class Role(models.TextChoices):
+        PATIENT = "patient", "Patient"
+        THERAPIST = "therapist", "Therapist"
+        CLINIC_ADMIN = "clinic_admin", "Clinic admin"
+
+    STAFF_ROLES = (Role.THERAPIST, Role.CLINIC_ADMIN)
+
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=200)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PATIENT)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(
+        "Django admin access",
+        default=False,
+        help_text="Lets a clinic admin use the Django admin site (/django-admin/).",
+    )
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_patient(self):
+        return self.role == self.Role.PATIENT
+
+    @property
+    def is_therapist(self):
+        return self.role == self.Role.THERAPIST
+
+    @property
+    def is_clinic_admin(self):
+        return self.role == self.Role.CLINIC_ADMIN
+
+    @property
+    def needs_mfa(self):
+        """Staff, and anyone with Django admin access, must use two-factor sign-in."""
+        return self.role in self.STAFF_ROLES or self.is_staff or self.is_superuser
+
+
+def hash_token(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet):
+    def usable(self):
+        return self.filter(used_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class Invitation(models.Model):
+    """A one-time link for an invited patient to set their password.
+
+    Only a hash of the token is stored; the token itself is in the email alone.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="invitations_sent",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Invitation for user {self.user_id}"
+
+    @staticmethod
+    def new_token():
+        return secrets.token_urlsafe(32)

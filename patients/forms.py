@@ -1,0 +1,52 @@
+from allauth.account.models import EmailAddress
+from django import forms
+
+from dit_portal.accounts.models import User
+from dit_portal.forms import NHSDateField
+
+from . import nhs_number
+from .models import Patient
+
+
+class InvitePatientForm(forms.Form):
+    full_name = forms.CharField(label="Full name", max_length=200)
+    email = forms.EmailField(
+        label="Email address",
+        help_text="The invitation to set a password goes to this address.",
+    )
+    nhs_number = forms.CharField(
+        label="NHS number",
+        max_length=20,
+        help_text="10 digits, for example 485 777 3456.",
+        validators=[nhs_number.validate_nhs_number],
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    date_of_birth = NHSDateField(
+        label="Date of birth", past=True, help_text="For example, 15 3 1984."
+    )
+    therapist = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Not assigned yet",
+        help_text="You can assign a therapist later from the waiting list.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["therapist"].queryset = User.objects.therapists()
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        taken = (
+            User.objects.filter(email=email).exists()
+            or EmailAddress.objects.filter(email__iexact=email).exists()
+        )
+        if taken:
+            raise forms.ValidationError("Someone already uses this email address.")
+        return email
+
+    def clean_nhs_number(self):
+        value = nhs_number.normalise(self.cleaned_data["nhs_number"])
+        if Patient.objects.filter(nhs_number=value).exists():
+            raise forms.ValidationError("A patient with this NHS number already exists.")
+        return value

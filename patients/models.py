@@ -1,0 +1,90 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from . import nhs_number
+from .nhs_number import validate_nhs_number
+
+
+class PatientQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one rule for who may see which patient record."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_clinic_admin:
+            return self
+        if user.is_therapist:
+            return self.filter(therapist=user)
+        if user.is_patient:
+            return self.filter(user=user)
+        return self.none()
+
+    def waiting(self):
+        return self.filter(status=Patient.Status.REFERRED)
+
+
+class Patient(models.Model):
+    """A patient's record: identity, contact preferences, GP and where they are."""
+
+    class Status(models.TextChoices):
+        REFERRED = "referred", "Referred"
+        IN_THERAPY = "in_therapy", "In therapy"
+        DISCHARGED = "discharged", "Discharged"
+        DROPPED_OUT = "dropped_out", "Dropped out"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="patient"
+    )
+    nhs_number = models.CharField(
+        "NHS number", max_length=10, unique=True, validators=[validate_nhs_number]
+    )
+    date_of_birth = models.DateField()
+    phone = models.CharField(max_length=30, blank=True)
+    email_reminders = models.BooleanField(default=True)
+    sms_reminders = models.BooleanField(default=False)
+    reminders_opt_out = models.BooleanField(
+        "no reminders at all",
+        default=False,
+    )
+    gp_practice = models.CharField("GP practice", max_length=200, blank=True)
+    referral_date = models.DateField(default=timezone.localdate)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.REFERRED
+    )
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="caseload",
+        limit_choices_to={"role": "therapist"},
+        help_text="The therapist this patient is assigned to.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PatientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user__full_name"]
+
+    def __str__(self):
+        return self.user.full_name
+
+    def save(self, *args, **kwargs):
+        self.nhs_number = nhs_number.normalise(self.nhs_number)
+        super().save(*args, **kwargs)
+
+    @property
+    def full_name(self):
+        return self.user.full_name
+
+    @property
+    def nhs_number_display(self):
+        return nhs_number.formatted(self.nhs_number)
+
+    @property
+    def days_waiting(self):
+        return (timezone.localdate() - self.referral_date).days

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.patient_list, name="patient_list"),
+    path("invite/", views.invite, name="invite_patient"),
+    path("<uuid:public_id>/", views.patient_detail, name="patient_detail"),
+    path(
+        "<uuid:public_id>/invitation/",
+        views.resend_invitation,
+        name="resend_invitation",
+    ),
+    path("<uuid:public_id>/audit/", views.audit_log, name="audit_log"),
+]

@@ -1,0 +1,101 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from dit_portal.accounts.decorators import clinic_admin_required, role_required
+from dit_portal.accounts.models import User
+from dit_portal.audit import services as audit
+from dit_portal.audit.models import AuditEvent
+from therapy.models import Clinic
+
+from . import services
+from .forms import InvitePatientForm
+from .models import Patient
+from .permissions import get_patient_for
+
+PAGE_SIZE = 50
+
+
+@clinic_admin_required
+def patient_list(request):
+    patients = Patient.objects.visible_to(request.user).select_related("user", "therapist")
+    status = request.GET.get("status")
+    if status in Patient.Status.values:
+        patients = patients.filter(status=status)
+    page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "patients/patient_list.html",
+        {"page": page, "statuses": Patient.Status.choices, "status": status},
+    )
+
+
+@clinic_admin_required
+def invite(request):
+    form = InvitePatientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        patient, sent = services.invite_patient(
+            clinic=Clinic.load(),
+            full_name=data["full_name"],
+            email=data["email"],
+            nhs_number=data["nhs_number"],
+            date_of_birth=data["date_of_birth"],
+            therapist=data["therapist"],
+            created_by=request.user,
+        )
+        audit.record(request, audit.Action.CREATE, patient, patient=patient)
+        if sent:
+            messages.success(request, "Patient added and invitation sent.")
+        else:
+            messages.warning(
+                request,
+                "Patient added, but the invitation email could not be sent. "
+                "Try 'Send a new invitation' in a few minutes.",
+            )
+        return redirect("patient_detail", public_id=patient.public_id)
+    return render(request, "patients/invite.html", {"form": form})
+
+
+@role_required(User.Role.CLINIC_ADMIN, User.Role.THERAPIST)
+def patient_detail(request, public_id):
+    patient = get_patient_for(request.user, public_id)
+    audit.record(request, audit.Action.VIEW, patient, patient=patient)
+    invitation = patient.user.invitations.first()
+    return render(
+        request,
+        "patients/patient_detail.html",
+        {"patient": patient, "invitation": invitation},
+    )
+
+
+@clinic_admin_required
+@require_POST
+def resend_invitation(request, public_id):
+    patient = get_patient_for(request.user, public_id)
+    if patient.user.has_usable_password():
+        messages.info(request, "This patient has already set a password.")
+    elif services.resend_invitation(
+        patient, clinic=Clinic.load(), created_by=request.user
+    ):
+        audit.record(
+            request,
+            audit.Action.CREATE,
+            patient=patient,
+            object_type="accounts.Invitation",
+        )
+        messages.success(request, "A new invitation has been sent.")
+    else:
+        messages.warning(request, "The invitation email could not be sent. Try again.")
+    return redirect("patient_detail", public_id=patient.public_id)
+
+
+@clinic_admin_required
+def audit_log(request, public_id):
+    patient = get_patient_for(request.user, public_id)
+    events = AuditEvent.objects.for_patient(patient).select_related("actor")
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "patients/audit_log.html", {"patient": patient, "page": page}
+    )

@@ -1,0 +1,6 @@
+// Starts NHS.UK frontend's components. Loaded as a module from base.html (no inline
+// scripts: the Content Security Policy forbids them).
+import { initAll } from "./nhsuk-frontend.min.js";
+
+document.body.classList.add("js-enabled", "nhsuk-frontend-supported");
+initAll();

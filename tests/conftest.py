@@ -1,0 +1,65 @@
+"""Shared fixtures: a patient (alice), her therapist (terry), a clinic admin (ada),
+and an outsider patient (otto) with another therapist (tess) — the healthchecks idea of
+owner / team member / no access, for our three roles."""
+
+import pytest
+
+from therapy.models import Clinic
+
+from .factories import ClinicAdminFactory, PatientFactory, TherapistFactory, UserFactory
+
+
+@pytest.fixture
+def clinic(db):
+    clinic = Clinic.load()
+    clinic.name = "Riverside Psychological Therapies"
+    clinic.phone = "020 7946 0000"
+    clinic.pals_phone = "0800 123 4567"
+    clinic.pals_email = "pals@riverside.example.test"
+    clinic.save()
+    return clinic
+
+
+@pytest.fixture
+def therapist(db):
+    return TherapistFactory(full_name="Terry Therapist", email="terry@example.test")
+
+
+@pytest.fixture
+def other_therapist(db):
+    return TherapistFactory(full_name="Tess Therapist", email="tess@example.test")
+
+
+@pytest.fixture
+def clinic_admin(db):
+    return ClinicAdminFactory(full_name="Ada Admin", email="ada@example.test")
+
+
+@pytest.fixture
+def patient(db, therapist):
+    user = UserFactory(full_name="Alice Patient", email="alice@example.test")
+    return PatientFactory(user=user, therapist=therapist)
+
+
+@pytest.fixture
+def other_patient(db, other_therapist):
+    user = UserFactory(full_name="Otto Outsider", email="otto@example.test")
+    return PatientFactory(user=user, therapist=other_therapist)
+
+
+@pytest.fixture
+def patient_client(client, patient):
+    client.force_login(patient.user)
+    return client
+
+
+@pytest.fixture
+def therapist_client(client, therapist):
+    client.force_login(therapist)
+    return client
+
+
+@pytest.fixture
+def clinic_admin_client(client, clinic_admin):
+    client.force_login(clinic_admin)
+    return client

@@ -1,0 +1,67 @@
+import datetime
+import random
+
+import factory
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+from dit_portal.accounts.models import User
+from patients import nhs_number
+from patients.models import Patient
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def valid_nhs_number(rng=random):
+    """A valid NHS number from the 999 test range (never issued to a person)."""
+    while True:
+        first_nine = "999" + "".join(str(rng.randrange(10)) for _ in range(6))
+        check = nhs_number.check_digit(first_nine)
+        if check is not None:
+            return first_nine + str(check)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.test")
+    full_name = factory.Faker("name", locale="en_GB")
+    role = User.Role.PATIENT
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified_email(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+            EmailAddress.objects.create(
+                user=self, email=self.email, verified=True, primary=True
+            )
+
+
+class TherapistFactory(UserFactory):
+    role = User.Role.THERAPIST
+
+    @factory.post_generation
+    def totp(self, create, extracted, **kwargs):
+        """Staff come with TOTP set up unless built with totp=False."""
+        if create and extracted is not False:
+            self.totp_secret = generate_totp_secret()
+            TOTP.activate(self, self.totp_secret)
+
+
+class ClinicAdminFactory(TherapistFactory):
+    role = User.Role.CLINIC_ADMIN
+
+
+class PatientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Patient
+
+    user = factory.SubFactory(UserFactory)
+    nhs_number = factory.LazyFunction(valid_nhs_number)
+    date_of_birth = factory.LazyFunction(lambda: datetime.date(1985, 6, 14))
+    referral_date = factory.LazyFunction(
+        lambda: datetime.date.today() - datetime.timedelta(days=30)
+    )

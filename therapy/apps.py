@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TherapyConfig(AppConfig):
+    name = "therapy"
+    verbose_name = "Therapy"

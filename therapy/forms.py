@@ -1,0 +1,26 @@
+from django import forms
+
+from .models import Clinic
+
+
+class ClinicSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Clinic
+        fields = [
+            "name",
+            "portal_name",
+            "address",
+            "phone",
+            "pals_phone",
+            "pals_email",
+            "pals_hours",
+            "urgent_help_text",
+            "session_minutes",
+            "course_sessions",
+            "cancellation_notice_hours",
+            "reminder_lead_hours",
+        ]
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "urgent_help_text": forms.Textarea(attrs={"rows": 4}),
+        }

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("my-therapy/", views.my_therapy, name="my_therapy"),
+    path("caseload/", views.caseload, name="caseload"),
+    path("schedule/", views.schedule, name="schedule"),
+    path("clinic/settings/", views.clinic_settings, name="clinic_settings"),
+    path("information/", views.information, name="information_index"),
+    path("information/<slug:slug>/", views.information, name="information"),
+    path(
+        "questions-or-worries/",
+        views.questions_or_worries,
+        name="questions_or_worries",
+    ),
+]
