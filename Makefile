@@ -5,8 +5,8 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
 # Tests run against the real services on this machine (and CI's).
-TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dit_portal
-TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DEBUG=0
 
 .PHONY: run test install assets lint check migrate seed worker beat serve clean

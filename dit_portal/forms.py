@@ -13,7 +13,9 @@ class DateInputWidget(forms.MultiWidget):
     def __init__(self, attrs=None):
         box = {"inputmode": "numeric", "class": "nhsuk-input nhsuk-date-input__input"}
         widgets = {
-            "day": forms.TextInput({**box, "class": box["class"] + " nhsuk-input--width-2"}),
+            "day": forms.TextInput(
+                {**box, "class": box["class"] + " nhsuk-input--width-2"}
+            ),
             "month": forms.TextInput(
                 {**box, "class": box["class"] + " nhsuk-input--width-2"}
             ),
@@ -31,7 +33,9 @@ class DateInputWidget(forms.MultiWidget):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         labels = ["Day", "Month", "Year"]
-        for subwidget, label in zip(context["widget"]["subwidgets"], labels, strict=True):
+        for subwidget, label in zip(
+            context["widget"]["subwidgets"], labels, strict=True
+        ):
             subwidget["label"] = label
         return context
 
@@ -58,10 +62,16 @@ class NHSDateField(forms.MultiValueField):
         super().__init__(fields, require_all_fields=True, **kwargs)
 
     def clean(self, value):
+        if value and not self.disabled:
+            empty = [part in self.empty_values for part in value]
+            if any(empty) and not all(empty):
+                raise forms.ValidationError(
+                    self.error_messages["incomplete"], code="incomplete"
+                )
         try:
             return super().clean(value)
         except forms.ValidationError as error:
-            if getattr(error, "code", None) in {"required", "incomplete"}:
+            if getattr(error, "code", None) in {"required", "incomplete", "past"}:
                 raise
             raise forms.ValidationError(
                 self.error_messages["invalid"], code="invalid"

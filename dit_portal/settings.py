@@ -115,7 +115,9 @@ if EMBEDDED:
     }
 else:
     DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL"), conn_max_age=60)}
-    DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", "test_dit_portal")}
+    DATABASES["default"]["TEST"] = {
+        "NAME": env("TEST_DATABASE_NAME", "test_dit_portal")
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -158,6 +160,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "dit_portal.tasks.heartbeat", "schedule": 60.0},
+    "clear-expired-sessions": {
+        "task": "dit_portal.tasks.clear_expired_sessions",
+        "schedule": 60.0 * 60,
+    },
 }
 
 # Authentication: email login through django-allauth; MFA for staff.
@@ -215,18 +221,31 @@ SESSION_COOKIE_SAMESITE = "Lax"
 INVITATION_VALID_DAYS = int(env("INVITATION_VALID_DAYS", "14"))
 
 # Email: files under var/mail/ unless an SMTP host is configured.
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "DIT Portal <no-reply@dit-portal.invalid>")
+DEFAULT_FROM_EMAIL = env(
+    "DEFAULT_FROM_EMAIL", "DIT Portal <no-reply@dit-portal.invalid>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-if env("EMAIL_HOST"):
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = env("EMAIL_HOST")
-    EMAIL_PORT = int(env("EMAIL_PORT", "587"))
-    EMAIL_HOST_USER = env("EMAIL_HOST_USER")
-    EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
-    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+if env("EMAIL_HOST") or PRODUCTION:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env("EMAIL_HOST", "localhost"),
+                "port": int(env("EMAIL_PORT", "587")),
+                "username": env("EMAIL_HOST_USER"),
+                "password": env("EMAIL_HOST_PASSWORD"),
+                "use_tls": env_bool("EMAIL_USE_TLS", True),
+                "timeout": 10,
+            },
+        }
+    }
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = VAR_DIR / "mail"
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
+        }
+    }
 
 # Forms: crispy-forms with the project's own NHS.UK template pack (templates/nhsuk/).
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["nhsuk"]
@@ -252,6 +271,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(
+        parents=True, exist_ok=True
+    )  # quiets WhiteNoise before collectstatic
 
 # Security headers, on in every mode; the HTTPS-only ones in production.
 SECURE_CSP = {
@@ -284,7 +307,9 @@ if PRODUCTION:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},

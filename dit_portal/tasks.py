@@ -13,3 +13,12 @@ def heartbeat():
     now = timezone.now().isoformat()
     cache.set(HEARTBEAT_KEY, now, timeout=None)
     return now
+
+
+@shared_task
+def clear_expired_sessions():
+    """Delete expired sign-in sessions (Django keeps them until asked)."""
+    from django.contrib.sessions.models import Session
+
+    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted

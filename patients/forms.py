@@ -48,5 +48,7 @@ class InvitePatientForm(forms.Form):
     def clean_nhs_number(self):
         value = nhs_number.normalise(self.cleaned_data["nhs_number"])
         if Patient.objects.filter(nhs_number=value).exists():
-            raise forms.ValidationError("A patient with this NHS number already exists.")
+            raise forms.ValidationError(
+                "A patient with this NHS number already exists."
+            )
         return value

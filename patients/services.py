@@ -24,7 +24,9 @@ def create_invited_patient(
     user = User.objects.create_user(
         email=email, full_name=full_name, role=User.Role.PATIENT
     )
-    EmailAddress.objects.create(user=user, email=user.email, verified=False, primary=True)
+    EmailAddress.objects.create(
+        user=user, email=user.email, verified=False, primary=True
+    )
     patient = Patient.objects.create(
         user=user,
         nhs_number=nhs_number,

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -19,7 +20,9 @@ PAGE_SIZE = 50
 
 @clinic_admin_required
 def patient_list(request):
-    patients = Patient.objects.visible_to(request.user).select_related("user", "therapist")
+    patients = Patient.objects.visible_to(request.user).select_related(
+        "user", "therapist"
+    )
     status = request.GET.get("status")
     if status in Patient.Status.values:
         patients = patients.filter(status=status)
@@ -55,7 +58,11 @@ def invite(request):
                 "Try 'Send a new invitation' in a few minutes.",
             )
         return redirect("patient_detail", public_id=patient.public_id)
-    return render(request, "patients/invite.html", {"form": form})
+    return render(
+        request,
+        "patients/invite.html",
+        {"form": form, "valid_days": settings.INVITATION_VALID_DAYS},
+    )
 
 
 @role_required(User.Role.CLINIC_ADMIN, User.Role.THERAPIST)

@@ -25,5 +25,4 @@ writeFileSync(join(out, "css", "main.css"), result.css);
 cpSync(join(root, "static", "js"), join(out, "js"), { recursive: true });
 cpSync(join(nhsuk, "nhsuk-frontend.min.js"), join(out, "js", "nhsuk-frontend.min.js"));
 cpSync(join(nhsuk, "assets"), join(out, "nhsuk", "assets"), { recursive: true });
-cpSync(join(root, "node_modules", "axe-core", "axe.min.js"), join(out, "js", "axe.min.js"));
 console.log("assets built in static/build/");

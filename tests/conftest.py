@@ -63,3 +63,19 @@ def therapist_client(client, therapist):
 def clinic_admin_client(client, clinic_admin):
     client.force_login(clinic_admin)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits and TOTP replay guards live in the cache: start each test clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Hashing with production's work factor costs ~0.3 s per user; tests make many."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -95,4 +95,6 @@ class Clinic(models.Model):
 
     @property
     def course_weeks_text(self):
-        return f"{self.course_sessions} weekly sessions of {self.session_minutes} minutes"
+        return (
+            f"{self.course_sessions} weekly sessions of {self.session_minutes} minutes"
+        )

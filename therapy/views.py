@@ -26,10 +26,19 @@ INFORMATION_PAGES = {
 def information(request, slug="about-dit"):
     if slug not in INFORMATION_PAGES:
         raise Http404
+    pages = list(INFORMATION_PAGES.items())
+    index = list(INFORMATION_PAGES).index(slug)
     return render(
         request,
         f"therapy/information/{slug}.html",
-        {"pages": INFORMATION_PAGES, "slug": slug, "title": INFORMATION_PAGES[slug]},
+        {
+            "pages": INFORMATION_PAGES,
+            "slug": slug,
+            "title": INFORMATION_PAGES[slug],
+            # (slug, title) of the pages either side, for the pagination links.
+            "previous_page": pages[index - 1] if index > 0 else None,
+            "next_page": pages[index + 1] if index + 1 < len(pages) else None,
+        },
     )
 
 

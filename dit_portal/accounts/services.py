@@ -1,4 +1,4 @@
-"""Account operations: invitations and the demo's staff accounts."""
+"""Account operations: patients' one-time invitation links."""
 
 from datetime import timedelta
 
@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Invitation, User, hash_token
+from .models import Invitation, hash_token
 
 
 class InvitationInvalid(Exception):
@@ -88,13 +88,4 @@ def accept_invitation(token, password):
         email=user.email,
         defaults={"verified": True, "primary": True},
     )
-    return user
-
-
-def create_staff_user(email, full_name, role, password=None):
-    """A therapist or clinic admin with a verified email (used by seed_demo and tests)."""
-    user = User.objects.create_user(
-        email=email, password=password, full_name=full_name, role=role
-    )
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     return user

@@ -10,7 +10,9 @@ def client_ip(request):
     return request.META.get("REMOTE_ADDR") or None
 
 
-def record(request, action, obj=None, *, patient=None, object_type=None, object_id=None):
+def record(
+    request, action, obj=None, *, patient=None, object_type=None, object_id=None
+):
     """Write one audit event for the signed-in user's `action` on `obj`."""
     user = request.user if request.user.is_authenticated else None
     if obj is not None:

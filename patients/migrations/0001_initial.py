@@ -9,7 +9,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,25 +17,87 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Patient',
+            name="Patient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('nhs_number', models.CharField(max_length=10, unique=True, validators=[patients.nhs_number.validate_nhs_number], verbose_name='NHS number')),
-                ('date_of_birth', models.DateField()),
-                ('phone', models.CharField(blank=True, max_length=30)),
-                ('email_reminders', models.BooleanField(default=True)),
-                ('sms_reminders', models.BooleanField(default=False)),
-                ('reminders_opt_out', models.BooleanField(default=False, verbose_name='no reminders at all')),
-                ('gp_practice', models.CharField(blank=True, max_length=200, verbose_name='GP practice')),
-                ('referral_date', models.DateField(default=django.utils.timezone.localdate)),
-                ('status', models.CharField(choices=[('referred', 'Referred'), ('in_therapy', 'In therapy'), ('discharged', 'Discharged'), ('dropped_out', 'Dropped out')], default='referred', max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('therapist', models.ForeignKey(blank=True, help_text='The therapist this patient is assigned to.', limit_choices_to={'role': 'therapist'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='caseload', to=settings.AUTH_USER_MODEL)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='patient', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True),
+                ),
+                (
+                    "nhs_number",
+                    models.CharField(
+                        max_length=10,
+                        unique=True,
+                        validators=[patients.nhs_number.validate_nhs_number],
+                        verbose_name="NHS number",
+                    ),
+                ),
+                ("date_of_birth", models.DateField()),
+                ("phone", models.CharField(blank=True, max_length=30)),
+                ("email_reminders", models.BooleanField(default=True)),
+                ("sms_reminders", models.BooleanField(default=False)),
+                (
+                    "reminders_opt_out",
+                    models.BooleanField(
+                        default=False, verbose_name="no reminders at all"
+                    ),
+                ),
+                (
+                    "gp_practice",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="GP practice"
+                    ),
+                ),
+                (
+                    "referral_date",
+                    models.DateField(default=django.utils.timezone.localdate),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("referred", "Referred"),
+                            ("in_therapy", "In therapy"),
+                            ("discharged", "Discharged"),
+                            ("dropped_out", "Dropped out"),
+                        ],
+                        default="referred",
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "therapist",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The therapist this patient is assigned to.",
+                        limit_choices_to={"role": "therapist"},
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="caseload",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="patient",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['user__full_name'],
+                "ordering": ["user__full_name"],
             },
         ),
     ]

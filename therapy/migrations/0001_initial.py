@@ -6,34 +6,122 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Clinic',
+            name="Clinic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(default='Dynamic Interpersonal Therapy Service', max_length=200, verbose_name='service name')),
-                ('portal_name', models.CharField(default='Patient portal', help_text='Used in email subjects, so keep it free of clinical words.', max_length=100, verbose_name='portal name')),
-                ('address', models.TextField(blank=True)),
-                ('phone', models.CharField(default='', max_length=30, verbose_name='clinic phone')),
-                ('pals_phone', models.CharField(default='', max_length=30, verbose_name='PALS phone')),
-                ('pals_email', models.EmailField(blank=True, default='', max_length=254, verbose_name='PALS email')),
-                ('pals_hours', models.CharField(default='Monday to Friday, 9am to 5pm', max_length=200, verbose_name='PALS opening hours')),
-                ('urgent_help_text', models.TextField(default='If you need help now for your mental health, call NHS 111 and choose option 2. If your life is at risk, call 999 or go to A&E. You can talk to Samaritans at any time on 116 123 (free, day or night).', verbose_name='urgent help')),
-                ('session_minutes', models.PositiveSmallIntegerField(default=50, validators=[django.core.validators.MinValueValidator(20), django.core.validators.MaxValueValidator(120)], verbose_name='session length in minutes')),
-                ('course_sessions', models.PositiveSmallIntegerField(default=16, validators=[django.core.validators.MinValueValidator(4), django.core.validators.MaxValueValidator(40)], verbose_name='sessions in a course')),
-                ('cancellation_notice_hours', models.PositiveSmallIntegerField(default=24, help_text='Patients cannot cancel or move a session online closer than this.', validators=[django.core.validators.MaxValueValidator(336)], verbose_name='cancellation notice in hours')),
-                ('reminder_lead_hours', models.CharField(default='48, 2', max_length=50, validators=[therapy.models.validate_lead_hours], verbose_name='reminder times (hours before a session)')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        default="Dynamic Interpersonal Therapy Service",
+                        max_length=200,
+                        verbose_name="service name",
+                    ),
+                ),
+                (
+                    "portal_name",
+                    models.CharField(
+                        default="Patient portal",
+                        help_text="Used in email subjects, so keep it free of clinical words.",
+                        max_length=100,
+                        verbose_name="portal name",
+                    ),
+                ),
+                ("address", models.TextField(blank=True)),
+                (
+                    "phone",
+                    models.CharField(
+                        default="", max_length=30, verbose_name="clinic phone"
+                    ),
+                ),
+                (
+                    "pals_phone",
+                    models.CharField(
+                        default="", max_length=30, verbose_name="PALS phone"
+                    ),
+                ),
+                (
+                    "pals_email",
+                    models.EmailField(
+                        blank=True,
+                        default="",
+                        max_length=254,
+                        verbose_name="PALS email",
+                    ),
+                ),
+                (
+                    "pals_hours",
+                    models.CharField(
+                        default="Monday to Friday, 9am to 5pm",
+                        max_length=200,
+                        verbose_name="PALS opening hours",
+                    ),
+                ),
+                (
+                    "urgent_help_text",
+                    models.TextField(
+                        default="If you need help now for your mental health, call NHS 111 and choose option 2. If your life is at risk, call 999 or go to A&E. You can talk to Samaritans at any time on 116 123 (free, day or night).",
+                        verbose_name="urgent help",
+                    ),
+                ),
+                (
+                    "session_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=50,
+                        validators=[
+                            django.core.validators.MinValueValidator(20),
+                            django.core.validators.MaxValueValidator(120),
+                        ],
+                        verbose_name="session length in minutes",
+                    ),
+                ),
+                (
+                    "course_sessions",
+                    models.PositiveSmallIntegerField(
+                        default=16,
+                        validators=[
+                            django.core.validators.MinValueValidator(4),
+                            django.core.validators.MaxValueValidator(40),
+                        ],
+                        verbose_name="sessions in a course",
+                    ),
+                ),
+                (
+                    "cancellation_notice_hours",
+                    models.PositiveSmallIntegerField(
+                        default=24,
+                        help_text="Patients cannot cancel or move a session online closer than this.",
+                        validators=[django.core.validators.MaxValueValidator(336)],
+                        verbose_name="cancellation notice in hours",
+                    ),
+                ),
+                (
+                    "reminder_lead_hours",
+                    models.CharField(
+                        default="48, 2",
+                        max_length=50,
+                        validators=[therapy.models.validate_lead_hours],
+                        verbose_name="reminder times (hours before a session)",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'clinic settings',
-                'verbose_name_plural': 'clinic settings',
+                "verbose_name": "clinic settings",
+                "verbose_name_plural": "clinic settings",
             },
         ),
     ]

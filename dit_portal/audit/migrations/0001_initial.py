@@ -6,31 +6,75 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('patients', '0001_initial'),
+        ("patients", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('actor_role', models.CharField(blank=True, max_length=20)),
-                ('action', models.CharField(choices=[('view', 'Viewed'), ('create', 'Created'), ('change', 'Changed'), ('export', 'Exported'), ('sign', 'Signed'), ('agree', 'Agreed'), ('share', 'Shared'), ('delete', 'Deleted')], max_length=10)),
-                ('object_type', models.CharField(max_length=100)),
-                ('object_id', models.CharField(blank=True, max_length=64)),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('patient', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='audit_events', to='patients.patient')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("actor_role", models.CharField(blank=True, max_length=20)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("view", "Viewed"),
+                            ("create", "Created"),
+                            ("change", "Changed"),
+                            ("export", "Exported"),
+                            ("sign", "Signed"),
+                            ("agree", "Agreed"),
+                            ("share", "Shared"),
+                            ("delete", "Deleted"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("object_type", models.CharField(max_length=100)),
+                ("object_id", models.CharField(blank=True, max_length=64)),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="audit_events",
+                        to="patients.patient",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['patient', '-at'], name='audit_audit_patient_141f76_idx')],
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["patient", "-at"], name="audit_audit_patient_141f76_idx"
+                    )
+                ],
             },
         ),
     ]

@@ -1,0 +1,25 @@
+# The portal's image: built assets, pinned Python dependencies, gunicorn.
+FROM node:20-bookworm-slim AS assets
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY scripts/build-assets.mjs scripts/
+COPY static/scss static/scss
+COPY static/js static/js
+RUN npm run build
+
+FROM python:3.12-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DIT_VAR_DIR=/app/var
+WORKDIR /app
+RUN useradd --create-home --uid 1000 portal
+COPY requirements.lock pyproject.toml ./
+RUN pip install --no-cache-dir -r requirements.lock
+COPY . .
+COPY --from=assets /app/static/build static/build
+RUN pip install --no-cache-dir --no-deps -e . \
+    && DIT_ENV=production SECRET_KEY=build-only DATABASE_URL=postgres://build/none \
+       ALLOWED_HOSTS=build python manage.py collectstatic --no-input \
+    && mkdir -p var && chown -R portal var
+USER portal
+EXPOSE 8000
+CMD ["gunicorn", "dit_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

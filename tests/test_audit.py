@@ -1,0 +1,110 @@
+"""Audit events: written by views of patient records, listed for clinic admins, and
+impossible to change or delete."""
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+
+from dit_portal.audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_viewing_a_patient_record_writes_an_audit_event(client, therapist, patient):
+    client.force_login(therapist)
+    client.get(
+        reverse("patient_detail", args=[patient.public_id]), REMOTE_ADDR="10.1.2.3"
+    )
+    event = AuditEvent.objects.get()
+    assert event.actor == therapist
+    assert event.actor_role == "therapist"
+    assert event.action == "view"
+    assert event.object_type == "patients.Patient"
+    assert event.object_id == str(patient.public_id)
+    assert event.patient == patient
+    assert event.ip_address == "10.1.2.3"
+
+
+def test_a_refused_view_writes_no_event(client, therapist, other_patient):
+    client.force_login(therapist)
+    assert (
+        client.get(
+            reverse("patient_detail", args=[other_patient.public_id])
+        ).status_code
+        == 404
+    )
+    assert not AuditEvent.objects.exists()
+
+
+def test_admin_lists_events_for_one_patient(
+    client, clinic_admin, therapist, patient, other_patient
+):
+    client.force_login(therapist)
+    client.get(reverse("patient_detail", args=[patient.public_id]))
+    client.force_login(clinic_admin)
+    client.get(reverse("patient_detail", args=[other_patient.public_id]))
+
+    page = client.get(reverse("audit_log", args=[patient.public_id]))
+    assert page.status_code == 200
+    rows = page.content.decode().split("<tbody")[1]
+    assert therapist.full_name in rows
+    assert rows.count('<tr class="nhsuk-table__row">') == 1  # not the other patient's
+
+
+def test_only_clinic_admins_see_the_audit_log(client, therapist, patient):
+    client.force_login(therapist)
+    assert client.get(reverse("audit_log", args=[patient.public_id])).status_code == 403
+
+
+def test_events_cannot_be_changed_or_deleted_through_django(patient, therapist):
+    event = AuditEvent.objects.create(
+        actor=therapist, action="view", object_type="x", patient=patient
+    )
+    with pytest.raises(TypeError):
+        event.save()
+    with pytest.raises(TypeError):
+        event.delete()
+    with pytest.raises(TypeError):
+        AuditEvent.objects.filter(pk=event.pk).update(action="change")
+    with pytest.raises(TypeError):
+        AuditEvent.objects.all().delete()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigger is PostgreSQL's")
+def test_database_refuses_raw_updates_and_deletes(patient, therapist):
+    event = AuditEvent.objects.create(
+        actor=therapist, action="view", object_type="x", patient=patient
+    )
+    for sql in [
+        "UPDATE audit_auditevent SET action = 'change' WHERE id = %s",
+        "DELETE FROM audit_auditevent WHERE id = %s",
+    ]:
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [event.pk])
+    assert AuditEvent.objects.get(pk=event.pk).action == "view"
+
+
+def test_changing_clinic_settings_is_audited(client, clinic_admin, clinic):
+    client.force_login(clinic_admin)
+    data = {
+        "name": clinic.name,
+        "portal_name": "Patient portal",
+        "address": "",
+        "phone": "020 7946 0001",
+        "pals_phone": clinic.pals_phone,
+        "pals_email": clinic.pals_email,
+        "pals_hours": clinic.pals_hours,
+        "urgent_help_text": clinic.urgent_help_text,
+        "session_minutes": 50,
+        "course_sessions": 16,
+        "cancellation_notice_hours": 24,
+        "reminder_lead_hours": "48, 2",
+    }
+    assert client.post(reverse("clinic_settings"), data).status_code == 302
+    assert AuditEvent.objects.filter(
+        action="change", object_type="therapy.Clinic"
+    ).exists()

@@ -1,0 +1,149 @@
+"""A clinic admin adds a patient; the email's one-time link lets them set a password."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from dit_portal.accounts.models import User
+from dit_portal.audit.models import AuditEvent
+from patients.models import Patient
+
+from .factories import valid_nhs_number
+from .helpers import sign_in
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "a-long-new-password-9"
+
+
+def invite_form(**overrides):
+    data = {
+        "full_name": "Beth Newcomer",
+        "email": "Beth@Example.test",
+        "nhs_number": "",
+        "date_of_birth_day": "7",
+        "date_of_birth_month": "3",
+        "date_of_birth_year": "1990",
+        "therapist": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def invitation_path(message):
+    """The path of the one-time link in an invitation email."""
+    match = re.search(r"https?://[^/\s]+(/accounts/invitation/[^/\s]+/)", message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+def test_invite_flow_end_to_end(client, clinic, clinic_admin, therapist):
+    client.force_login(clinic_admin)
+    nhs = valid_nhs_number()
+    spaced = f"{nhs[:3]} {nhs[3:6]} {nhs[6:]}"
+    response = client.post(
+        reverse("invite_patient"),
+        invite_form(nhs_number=spaced, therapist=str(therapist.pk)),
+    )
+    assert response.status_code == 302
+    patient = Patient.objects.get(nhs_number=nhs)
+    assert patient.user.email == "beth@example.test"
+    assert patient.therapist == therapist
+    assert not patient.user.has_usable_password()
+    assert AuditEvent.objects.filter(
+        patient=patient, action="create", actor=clinic_admin
+    ).exists()
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["beth@example.test"]
+    assert "therapy" not in message.subject.lower()
+    assert nhs not in message.body and "1990" not in message.body
+    assert clinic.pals_phone in message.body
+    link = invitation_path(message)
+
+    client.logout()
+    response = client.get(link)
+    assert response.status_code == 302
+    assert response.url == reverse("set_invited_password")
+    page = client.get(response.url)
+    assert b"Set your password" in page.content
+
+    response = client.post(
+        reverse("set_invited_password"),
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("account_login")
+
+    response = sign_in(client, "beth@example.test", NEW_PASSWORD)
+    assert response.status_code == 302
+    assert client.get(reverse("my_therapy")).status_code == 200
+
+    # The link works once.
+    client.logout()
+    response = client.get(link)
+    assert response.status_code == 404
+    assert b"expired or been used" in response.content
+
+
+def test_invite_form_errors_are_shown_not_saved(client, clinic_admin, patient):
+    client.force_login(clinic_admin)
+    response = client.post(
+        reverse("invite_patient"),
+        invite_form(
+            email=patient.user.email,
+            nhs_number="1234567890",
+            date_of_birth_day="31",
+            date_of_birth_month="2",
+        ),
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Someone already uses this email address." in content
+    assert "This is not a valid NHS number" in content
+    assert "Enter a real date" in content
+    assert User.objects.filter(full_name="Beth Newcomer").count() == 0
+    assert len(mail.outbox) == 0
+
+
+def test_duplicate_nhs_number_is_a_form_error(client, clinic_admin, patient):
+    client.force_login(clinic_admin)
+    response = client.post(
+        reverse("invite_patient"), invite_form(nhs_number=patient.nhs_number)
+    )
+    assert b"A patient with this NHS number already exists." in response.content
+
+
+def test_weak_password_is_refused(client, clinic_admin):
+    client.force_login(clinic_admin)
+    client.post(reverse("invite_patient"), invite_form(nhs_number=valid_nhs_number()))
+    client.logout()
+    client.get(invitation_path(mail.outbox[0]))
+    response = client.post(
+        reverse("set_invited_password"),
+        {"new_password1": "password", "new_password2": "password"},
+    )
+    assert response.status_code == 200
+    assert b"too common" in response.content
+    assert not User.objects.get(email="beth@example.test").has_usable_password()
+
+
+def test_new_invitation_replaces_the_old_link(client, clinic_admin):
+    client.force_login(clinic_admin)
+    client.post(reverse("invite_patient"), invite_form(nhs_number=valid_nhs_number()))
+    patient = Patient.objects.get(user__email="beth@example.test")
+    client.post(reverse("resend_invitation", args=[patient.public_id]))
+    assert len(mail.outbox) == 2
+    first, second = (invitation_path(m) for m in mail.outbox)
+    client.logout()
+    assert client.get(first).status_code == 404
+    assert client.get(second).status_code == 302
+
+
+def test_a_bad_token_is_a_calm_404(client):
+    response = client.get("/accounts/invitation/not-a-real-token/")
+    assert response.status_code == 404
+    assert b"expired or been used" in response.content
