@@ -79,3 +79,19 @@ def _fast_password_hashing():
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def room(db):
+    from .factories import RoomFactory
+
+    return RoomFactory(name="Room 1")
+
+
+@pytest.fixture
+def course(clinic, patient, therapist, room):
+    """Alice's 16-session course with Terry, Mondays 10:00 in Room 1, from next week."""
+    from .factories import book_course, working_week
+
+    working_week(therapist)
+    return book_course(patient, therapist, room=room)

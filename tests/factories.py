@@ -65,3 +65,46 @@ class PatientFactory(factory.django.DjangoModelFactory):
     referral_date = factory.LazyFunction(
         lambda: datetime.date.today() - datetime.timedelta(days=30)
     )
+
+
+class RoomFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "therapy.Room"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Room {n + 1}")
+
+
+def working_week(therapist, start=datetime.time(9, 0), end=datetime.time(17, 0)):
+    """Monday to Friday working hours for a therapist."""
+    from therapy.models import TherapistAvailability
+
+    return [
+        TherapistAvailability.objects.create(
+            therapist=therapist, weekday=day, start_time=start, end_time=end
+        )
+        for day in range(5)
+    ]
+
+
+def next_weekday(weekday, weeks_ahead=1, today=None):
+    """A date on `weekday` at least `weeks_ahead` weeks from today."""
+    today = today or datetime.date.today()
+    day = today + datetime.timedelta(weeks=weeks_ahead)
+    return day + datetime.timedelta(days=(weekday - day.weekday()) % 7)
+
+
+def book_course(
+    patient, therapist, *, weekday=0, at=datetime.time(10, 0), start=None, room=None
+):
+    """A course booked through the real service, starting in a week or so."""
+    from therapy import services
+
+    return services.book_course(
+        patient=patient,
+        therapist=therapist,
+        weekday=weekday,
+        start_time=at,
+        start_date=start or next_weekday(weekday),
+        room=room,
+    )
