@@ -1,11 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 urlpatterns = [
-    path("my-therapy/", views.my_therapy, name="my_therapy"),
-    path("caseload/", views.caseload, name="caseload"),
-    path("schedule/", views.schedule, name="schedule"),
+    path("", include("therapy.schedule_urls")),
+    path("", include("therapy.session_urls")),
     path("clinic/settings/", views.clinic_settings, name="clinic_settings"),
     path("information/", views.information, name="information_index"),
     path("information/<slug:slug>/", views.information, name="information"),

@@ -1,16 +1,9 @@
 from django.contrib import messages
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from dit_portal.accounts.decorators import (
-    clinic_admin_required,
-    patient_required,
-    therapist_required,
-)
-from dit_portal.accounts.models import User
+from dit_portal.accounts.decorators import clinic_admin_required
 from dit_portal.audit import services as audit
-from patients.models import Patient
 
 from .forms import ClinicSettingsForm
 from .models import Clinic
@@ -44,48 +37,6 @@ def information(request, slug="about-dit"):
 
 def questions_or_worries(request):
     return render(request, "therapy/questions_or_worries.html")
-
-
-@patient_required
-def my_therapy(request):
-    patient = (
-        Patient.objects.visible_to(request.user).select_related("therapist").first()
-    )
-    if patient is None:
-        raise Http404
-    return render(request, "therapy/my_therapy.html", {"patient": patient})
-
-
-@therapist_required
-def caseload(request):
-    patients = Patient.objects.visible_to(request.user).select_related("user")
-    return render(request, "therapy/caseload.html", {"patients": patients})
-
-
-@clinic_admin_required
-def schedule(request):
-    therapists = User.objects.therapists().annotate(
-        active_patients=Count(
-            "caseload",
-            filter=Q(
-                caseload__status__in=[
-                    Patient.Status.REFERRED,
-                    Patient.Status.IN_THERAPY,
-                ]
-            ),
-        )
-    )
-    waiting = (
-        Patient.objects.waiting()
-        .filter(therapist__isnull=True)
-        .select_related("user")
-        .order_by("referral_date")
-    )
-    return render(
-        request,
-        "therapy/schedule.html",
-        {"therapists": therapists, "waiting": waiting},
-    )
 
 
 @clinic_admin_required
