@@ -102,6 +102,8 @@ def test_changing_clinic_settings_is_audited(client, clinic_admin, clinic):
         "session_minutes": 50,
         "course_sessions": 16,
         "cancellation_notice_hours": 24,
+        "booking_window_days": 14,
+        "missed_session_policy": "not_replaced",
         "reminder_lead_hours": "48, 2",
     }
     assert client.post(reverse("clinic_settings"), data).status_code == 302

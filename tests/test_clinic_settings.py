@@ -21,6 +21,8 @@ def settings_form(clinic, **overrides):
         "session_minutes": clinic.session_minutes,
         "course_sessions": clinic.course_sessions,
         "cancellation_notice_hours": clinic.cancellation_notice_hours,
+        "booking_window_days": clinic.booking_window_days,
+        "missed_session_policy": clinic.missed_session_policy,
         "reminder_lead_hours": clinic.reminder_lead_hours,
     }
     data.update(overrides)

@@ -18,9 +18,12 @@ class ClinicSettingsForm(forms.ModelForm):
             "session_minutes",
             "course_sessions",
             "cancellation_notice_hours",
+            "booking_window_days",
+            "missed_session_policy",
             "reminder_lead_hours",
         ]
         widgets = {
+            "missed_session_policy": forms.RadioSelect,
             "address": forms.Textarea(attrs={"rows": 3}),
             "urgent_help_text": forms.Textarea(attrs={"rows": 4}),
         }

@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from dit_portal.accounts.models import User
 from patients.models import Patient
-from therapy.models import Clinic
+from therapy import services
+from therapy.models import Clinic, Course, Room, Session, TherapistAvailability
 
 DEMO_PASSWORD = "demo-portal-password"  # noqa: S105 - printed for the demo on purpose
 
@@ -51,6 +52,7 @@ class Command(BaseCommand):
             }
             for row in PATIENTS:
                 self.seed_patient(*row, users=users)
+            self.seed_schedule(users)
         self.print_logins()
 
     def seed_clinic(self):
@@ -98,6 +100,82 @@ class Command(BaseCommand):
                 "gp_practice": "Riverside Surgery (demo)",
             },
         )
+
+    def seed_schedule(self, users):
+        """Rooms, working hours, a course five weeks in, and first-session offers."""
+        rooms = [
+            Room.objects.get_or_create(name=name)[0] for name in ("Room 1", "Room 2")
+        ]
+        for email, _, role in STAFF:
+            therapist = users[email]
+            if role != User.Role.THERAPIST or therapist.availability.exists():
+                continue
+            for day in range(5):
+                TherapistAvailability.objects.create(
+                    therapist=therapist,
+                    weekday=day,
+                    start_time=datetime.time(9, 0),
+                    end_time=datetime.time(17, 0),
+                )
+        sam = users["therapist@demo.invalid"]
+        alex = Patient.objects.get(user__email="patient@demo.invalid")
+        if not alex.courses.exists():
+            self.seed_course_in_progress(alex, sam, rooms[0])
+        jordan = Patient.objects.get(user__email="patient2@demo.invalid")
+        if not jordan.courses.exists():
+            today = timezone.localdate()
+            slots = services.free_slots(
+                therapist=sam,
+                first_day=today + datetime.timedelta(days=7),
+                last_day=today + datetime.timedelta(days=14),
+                minutes=Clinic.load().session_minutes,
+                patient=jordan,
+                room=rooms[1],
+            )
+            services.offer_first_slots(
+                patient=jordan, therapist=sam, starts=slots[:: max(len(slots) // 3, 1)][:3],
+                room=rooms[1],
+            )  # fmt: skip
+
+    def seed_course_in_progress(self, patient, therapist, room):
+        """Planned from five weeks ago, so the past sessions can show attendance."""
+        clinic = Clinic.load()
+        start = timezone.localdate() - datetime.timedelta(weeks=5)
+        weekday = start.weekday() if start.weekday() < 5 else 0
+        planned = services.plan_course(
+            therapist=therapist,
+            start_date=start,
+            weekday=weekday,
+            start_time=datetime.time(10, 0),
+            sessions=clinic.course_sessions,
+            minutes=clinic.session_minutes,
+        )
+        course = Course.objects.create(
+            patient=patient,
+            therapist=therapist,
+            planned_sessions=clinic.course_sessions,
+            session_minutes=clinic.session_minutes,
+            weekday=weekday,
+            start_time=datetime.time(10, 0),
+            start_date=planned[0].local_start.date(),
+            room=room,
+        )
+        now = timezone.now()
+        for item in planned:
+            session = Session.objects.create(
+                course=course,
+                number=item.number,
+                therapist=therapist,
+                patient=patient,
+                start=item.start,
+                end=item.end,
+                room=room,
+                status=Session.Status.ATTENDED
+                if item.end < now
+                else Session.Status.BOOKED,
+            )
+            if session.status == Session.Status.BOOKED:
+                services.queue_reminders(session, clinic)
 
     def print_logins(self):
         code = getattr(settings, "MFA_TOTP_INSECURE_BYPASS_CODE", "")
