@@ -52,3 +52,37 @@ class InvitePatientForm(forms.Form):
                 "A patient with this NHS number already exists."
             )
         return value
+
+
+class ContactPreferencesForm(forms.ModelForm):
+    class Meta:
+        model = Patient
+        fields = ["phone", "email_reminders", "sms_reminders", "reminders_opt_out"]
+        labels = {
+            "phone": "Mobile phone number",
+            "email_reminders": "Email me reminders before my sessions",
+            "sms_reminders": "Text me reminders before my sessions",
+            "reminders_opt_out": "I do not want any reminders",
+        }
+        help_texts = {
+            "phone": "Used for text message reminders, for example 07700 900 982.",
+        }
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        digits = phone.replace(" ", "").replace("+44", "0")
+        if phone and not (
+            digits.isdigit() and len(digits) == 11 and digits[:2] == "07"
+        ):
+            raise forms.ValidationError(
+                "Enter a UK mobile number, like 07700 900 982 or +44 7700 900 982."
+            )
+        return phone
+
+    def clean(self):
+        data = super().clean()
+        if data.get("sms_reminders") and not data.get("phone"):
+            self.add_error("phone", "Enter a mobile number to get text reminders.")
+        if data.get("reminders_opt_out"):
+            data["email_reminders"] = data["sms_reminders"] = False
+        return data

@@ -5,6 +5,11 @@ from . import views
 urlpatterns = [
     path("", views.patient_list, name="patient_list"),
     path("invite/", views.invite, name="invite_patient"),
+    path(
+        "my-contact-preferences/",
+        views.contact_preferences,
+        name="contact_preferences",
+    ),
     path("<uuid:public_id>/", views.patient_detail, name="patient_detail"),
     path(
         "<uuid:public_id>/invitation/",

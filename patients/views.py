@@ -1,17 +1,22 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from dit_portal.accounts.decorators import clinic_admin_required, role_required
+from dit_portal.accounts.decorators import (
+    clinic_admin_required,
+    patient_required,
+    role_required,
+)
 from dit_portal.accounts.models import User
 from dit_portal.audit import services as audit
 from dit_portal.audit.models import AuditEvent
 from therapy.models import Clinic
 
 from . import services
-from .forms import InvitePatientForm
+from .forms import ContactPreferencesForm, InvitePatientForm
 from .models import Patient
 from .permissions import get_patient_for
 
@@ -106,3 +111,18 @@ def audit_log(request, public_id):
     return render(
         request, "patients/audit_log.html", {"patient": patient, "page": page}
     )
+
+
+@patient_required
+def contact_preferences(request):
+    """Patients choose how they hear from the clinic (their own record only)."""
+    patient = Patient.objects.visible_to(request.user).first()
+    if patient is None:
+        raise Http404
+    form = ContactPreferencesForm(request.POST or None, instance=patient)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        audit.record(request, audit.Action.CHANGE, patient, patient=patient)
+        messages.success(request, "Your contact preferences are saved.")
+        return redirect("my_therapy")
+    return render(request, "patients/contact_preferences.html", {"form": form})
