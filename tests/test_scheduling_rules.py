@@ -288,3 +288,28 @@ def test_ten_bookings_race_for_one_room(clinic, clinic_admin):
     assert outcomes.count("ok") == 1, results
     assert outcomes.count("refused") == 9, results
     assert Session.objects.live().filter(room=room).count() == 16
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL constraint")
+def test_reinstating_a_session_whose_time_was_given_away_is_a_clear_refusal(
+    course, clinic_admin, other_patient
+):
+    first = course.sessions.get(number=1)
+    services.cancel_session(first, by=clinic_admin, reason="Therapist unwell")
+    earlier = timezone.now() - datetime.timedelta(hours=2)
+    Session.objects.filter(pk=first.pk).update(
+        start=earlier, end=earlier + datetime.timedelta(minutes=50)
+    )
+    Session.objects.create(
+        course=course,
+        number=50,
+        therapist=course.therapist,
+        patient=other_patient,
+        start=earlier,
+        end=earlier + datetime.timedelta(minutes=50),
+    )
+    with pytest.raises(services.BookingError, match="given to another session"):
+        services.record_attendance(
+            Session.objects.get(pk=first.pk), "attended", by=course.therapist
+        )
+    assert Session.objects.get(pk=first.pk).status == "cancelled_clinic"

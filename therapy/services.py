@@ -646,7 +646,14 @@ def record_attendance(session, status, *, by):
                 "Attendance can be recorded once the session has started."
             )
         session.status = status
-        session.save(update_fields=["status", "updated_at"])
+        try:
+            with transaction.atomic():
+                session.save(update_fields=["status", "updated_at"])
+        except IntegrityError as error:
+            raise BookingError(
+                "This session's time has since been given to another session, so it "
+                "cannot be marked as held. Ask a clinic admin to check the diary."
+            ) from error
         if not session.is_live:
             drop_reminders(session)
         replacement = replace_if_policy(session, clinic)
