@@ -313,3 +313,21 @@ def test_reinstating_a_session_whose_time_was_given_away_is_a_clear_refusal(
             Session.objects.get(pk=first.pk), "attended", by=course.therapist
         )
     assert Session.objects.get(pk=first.pk).status == "cancelled_clinic"
+
+
+def test_an_offer_inside_the_notice_cannot_be_taken_online(clinic, patient, therapist):
+    working_week(therapist)
+    soon = timezone.now() + datetime.timedelta(hours=3)
+    later = services.free_slots(
+        therapist=therapist,
+        first_day=timezone.localdate() + datetime.timedelta(days=7),
+        last_day=timezone.localdate() + datetime.timedelta(days=21),
+        minutes=50,
+    )[0]
+    course = services.offer_first_slots(
+        patient=patient, therapist=therapist, starts=[later]
+    )
+    offer = course.offers.create(start=soon)  # as if offered yesterday
+    with pytest.raises(services.BookingError, match=clinic.phone):
+        services.accept_offer(offer)
+    assert not course.sessions.exists()

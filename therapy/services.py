@@ -433,6 +433,8 @@ def offer_first_slots(*, patient, therapist, starts, room=None, video_link=""):
     """Offer times for the first session; the patient picks one in the portal."""
     clinic = Clinic.load()
     length = datetime.timedelta(minutes=clinic.session_minutes)
+    if not starts:
+        raise BookingError("Offer at least one time.")
     with transaction.atomic():
         _lock(therapist, patient, room)
         if patient.courses.current().exists():
@@ -489,6 +491,13 @@ def accept_offer(offer):
                 )
             if offer.start <= timezone.now():
                 raise BookingError("That time has passed. Choose another time.")
+            notice = datetime.timedelta(hours=clinic.cancellation_notice_hours)
+            if offer.start < timezone.now() + notice:
+                raise BookingError(
+                    f"That time is less than {clinic.cancellation_notice_hours} hours "
+                    f"away, so it cannot be booked online. Call the clinic on "
+                    f"{clinic.phone}."
+                )
             conflicts = find_conflicts(
                 planned[:1],
                 therapist=course.therapist,

@@ -1,0 +1,240 @@
+"""The therapist's diary, attendance with the NHS codes, and the course timeline."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+
+from dit_portal.audit.models import AuditEvent
+from therapy import services
+from therapy.models import Course, Session
+
+from .factories import PatientFactory, book_course, next_weekday, working_week
+
+pytestmark = pytest.mark.django_db
+
+
+def monday_of(moment):
+    day = services.local(moment).date()
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def diary_url(week):
+    return f"{reverse('diary')}?week={week.isoformat()}"
+
+
+def put_in_the_past(session, days=1):
+    """Move a session to yesterday at the same time (the services refuse the past)."""
+    shift = session.start - (timezone.now() - datetime.timedelta(days=days))
+    shift = datetime.timedelta(days=shift.days + 1)
+    Session.objects.filter(pk=session.pk).update(
+        start=session.start - shift, end=session.end - shift
+    )
+    session.refresh_from_db()
+    assert session.start < timezone.now()
+    return session
+
+
+@pytest.fixture
+def others_course(clinic, other_patient, other_therapist):
+    working_week(other_therapist)
+    return book_course(other_patient, other_therapist)
+
+
+def test_therapist_sees_only_their_own_sessions(
+    therapist_client, course, others_course
+):
+    first = course.sessions.get(number=1)
+    response = therapist_client.get(diary_url(monday_of(first.start)))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Alice Patient" in html
+    assert "Otto Outsider" not in html
+    assert services.local(first.start).strftime("%H:%M") in html
+    assert "Room 1" in html
+    assert reverse("patient_detail", args=[course.patient.public_id]) in html
+    assert reverse("record_attendance", args=[first.public_id]) in html
+    listed = [s for _, day in response.context["days"] for s in day]
+    assert listed == [first]
+
+
+def test_diary_shows_today(therapist_client, course):
+    session = course.sessions.get(number=16)
+    start = services.at_wall_time(timezone.localdate(), datetime.time(0, 5))
+    Session.objects.filter(pk=session.pk).update(
+        start=start, end=start + datetime.timedelta(minutes=50)
+    )
+    response = therapist_client.get(reverse("diary"))
+    assert response.context["today_sessions"] == [session]
+    assert "You have no sessions today" not in response.content.decode()
+
+
+def test_a_bad_week_is_a_form_error(therapist_client, course):
+    for week in ["nonsense", "2027-13-40", "9999-12-31", "0001-01-01"]:
+        response = therapist_client.get(f"{reverse('diary')}?week={week}")
+        assert response.status_code == 200
+        assert "nhsuk-error-summary" in response.content.decode()
+
+
+def test_patients_and_admins_have_no_diary(patient_client, course):
+    assert patient_client.get(reverse("diary")).status_code == 403
+
+
+def test_the_menu_has_the_diary(therapist_client):
+    html = therapist_client.get(reverse("caseload")).content.decode()
+    assert 'href="/diary/"' in html
+
+
+# Attendance -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", Session.ATTENDANCE_STATUSES)
+def test_attendance_codes_are_recorded(therapist_client, course, status):
+    session = put_in_the_past(course.sessions.get(number=1), days=7)
+    url = reverse("record_attendance", args=[session.public_id])
+    page = therapist_client.get(url).content.decode()
+    for label in [
+        "Attended",
+        "Arrived late – seen",
+        "Arrived late – not seen",
+        "Cancelled by patient",
+        "Cancelled by clinic",
+        "Did not attend",
+    ]:
+        assert label in page
+    response = therapist_client.post(url, {"status": status})
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.status == status
+    assert AuditEvent.objects.filter(
+        action="change", object_id=str(session.public_id), patient=course.patient
+    ).exists()
+
+
+def test_future_attended_is_a_form_error(therapist_client, course):
+    session = course.sessions.get(number=2)
+    url = reverse("record_attendance", args=[session.public_id])
+    response = therapist_client.post(url, {"status": Session.Status.ATTENDED})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "nhsuk-error-summary" in html
+    assert "once the session has started" in html
+    session.refresh_from_db()
+    assert session.status == Session.Status.BOOKED
+
+
+def test_a_bad_code_is_a_form_error(therapist_client, course):
+    session = put_in_the_past(course.sessions.get(number=1), days=7)
+    url = reverse("record_attendance", args=[session.public_id])
+    for value in ["", "booked", "nonsense"]:
+        response = therapist_client.post(url, {"status": value})
+        assert response.status_code == 200
+        assert "nhsuk-error-summary" in response.content.decode()
+
+
+def test_the_therapist_is_told_about_a_replacement(therapist_client, course, clinic):
+    clinic.missed_session_policy = "replaced"
+    clinic.save()
+    session = put_in_the_past(course.sessions.get(number=1), days=7)
+    url = reverse("record_attendance", args=[session.public_id])
+    response = therapist_client.post(
+        url, {"status": Session.Status.DID_NOT_ATTEND}, follow=True
+    )
+    assert "Session 17 has been added" in response.content.decode()
+    replacement = course.sessions.get(number=17)
+    assert replacement.replaces == session
+    assert AuditEvent.objects.filter(
+        action="create", object_id=str(replacement.public_id)
+    ).exists()
+
+
+def test_not_replaced_by_policy(therapist_client, course, clinic):
+    session = put_in_the_past(course.sessions.get(number=1), days=7)
+    url = reverse("record_attendance", args=[session.public_id])
+    response = therapist_client.post(
+        url, {"status": Session.Status.DID_NOT_ATTEND}, follow=True
+    )
+    assert "has been added" not in response.content.decode()
+    assert course.sessions.count() == 16
+
+
+# Course timeline --------------------------------------------------------------------
+
+
+def test_course_timeline_shows_policy_and_replacements(
+    therapist_client, course, clinic, therapist
+):
+    services.cancel_session(
+        course.sessions.get(number=4), by=therapist, reason="Therapist unwell"
+    )
+    response = therapist_client.get(reverse("course_timeline", args=[course.public_id]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert escape(clinic.get_missed_session_policy_display().lower()) in html
+    assert "Replaced by session 17" in html
+    assert "Replaces session 4" in html
+    assert "Initial phase" in html and "Ending phase" in html
+    assert AuditEvent.objects.filter(
+        action="view", object_id=str(course.public_id), patient=course.patient
+    ).exists()
+
+
+def test_patients_cannot_open_the_course_timeline(patient_client, course):
+    url = reverse("course_timeline", args=[course.public_id])
+    assert patient_client.get(url).status_code == 403
+
+
+# Queries ---------------------------------------------------------------------------
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def add_sessions(therapist, monday, slots):
+    """One patient and one session per (day offset, hour), straight into the table."""
+    for offset, hour in slots:
+        patient = PatientFactory(therapist=therapist)
+        course = Course.objects.create(patient=patient, therapist=therapist)
+        start = services.at_wall_time(
+            monday + datetime.timedelta(days=offset), datetime.time(hour, 0)
+        )
+        Session.objects.create(
+            course=course,
+            number=1,
+            therapist=therapist,
+            patient=patient,
+            start=start,
+            end=start + datetime.timedelta(minutes=50),
+            video_link="https://video.example.test/room",
+        )
+
+
+def test_diary_runs_a_fixed_number_of_queries(therapist_client, therapist, clinic):
+    monday = next_weekday(0)
+    url = diary_url(monday)
+    add_sessions(therapist, monday, [(0, 9)])
+    therapist_client.get(url)  # the first request of a session also saves the session
+    few = count_queries(therapist_client, url)
+    add_sessions(
+        therapist,
+        monday,
+        [(day, hour) for day in range(5) for hour in range(9, 15)][1:],
+    )
+    assert Session.objects.filter(therapist=therapist).count() == 30
+    many = count_queries(therapist_client, url)
+    assert few == many, f"{few} queries with 1 session, {many} with 30"
+    assert many <= 10
+
+
+def test_caseload_shows_the_next_session(therapist_client, course):
+    html = therapist_client.get(reverse("caseload")).content.decode()
+    first = course.sessions.get(number=1)
+    assert services.local(first.start).strftime("%H:%M") in html
