@@ -75,10 +75,11 @@ def patient_detail(request, public_id):
     patient = get_patient_for(request.user, public_id)
     audit.record(request, audit.Action.VIEW, patient, patient=patient)
     invitation = patient.user.invitations.first()
+    course = patient.courses.select_related("therapist", "room").first()
     return render(
         request,
         "patients/patient_detail.html",
-        {"patient": patient, "invitation": invitation},
+        {"patient": patient, "invitation": invitation, "course": course},
     )
 
 

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 # Per request: session, user, the MFA check for staff, the clinic (footer), and
 # the page's own queries.
-MAX_QUERIES = 10
+MAX_QUERIES = 12
 
 
 def count_queries(client, url):

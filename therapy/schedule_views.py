@@ -3,10 +3,9 @@ course, moving and cancelling sessions, and the clinic's resources (rooms, worki
 hours, closures). Thin views: role, form, service call, audit, render."""
 
 import datetime
-from dataclasses import dataclass
 
 from django.contrib import messages
-from django.db.models import Count, Exists, OuterRef, Q, Value
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -69,23 +68,11 @@ def waiting_patients():
     )
 
 
-@dataclass(frozen=True)
-class Choice:
-    pk: int
-    name: str
-
-
 def _filter_choices():
-    """Therapists and rooms for the week view's filter, in one query (a union), so
-    the admin home stays within its query budget."""
-    therapists = User.objects.therapists().values_list(
-        "pk", "full_name", Value("therapist")
-    )
-    rooms = Room.objects.values_list("pk", "name", Value("room"))
-    found = {"therapist": {}, "room": {}}
-    for pk, name, kind in therapists.union(rooms, all=True).order_by("full_name"):
-        found[kind][pk] = Choice(pk, name)
-    return found["therapist"], found["room"]
+    """Therapists and rooms for the week view's filter, keyed by id."""
+    therapists = {u.pk: u for u in User.objects.therapists().only("pk", "full_name")}
+    rooms = {r.pk: r for r in Room.objects.only("pk", "name")}
+    return therapists, rooms
 
 
 @clinic_admin_required
@@ -329,7 +316,6 @@ def plan_course(request, public_id):
         except services.BookingError as error:
             form.add_error(None, error.message)
         else:
-            now = timezone.now()
             conflicts = {
                 c.number: c.reason
                 for c in services.find_conflicts(
@@ -339,12 +325,6 @@ def plan_course(request, public_id):
                     room=data["room"],
                 )
             }
-            for item in planned:
-                if item.start <= now:
-                    reason = "this time has already passed"
-                    if item.number in conflicts:
-                        reason = f"{conflicts[item.number]}; {reason}"
-                    conflicts[item.number] = reason
     rows = [
         {"session": item, "conflict": conflicts.get(item.number)}
         for item in planned or []

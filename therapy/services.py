@@ -167,9 +167,11 @@ def find_conflicts(planned, *, therapist, patient, room=None, exclude=None):
     room_sessions = list(live.filter(room=room)) if room else []
     availability = list(TherapistAvailability.objects.filter(therapist=therapist))
     closures = closures_for(therapist, local(first).date(), local(last).date())
-    conflicts = []
+    conflicts, now = [], timezone.now()
     for item in planned:
         reasons = []
+        if item.start <= now:
+            reasons.append("this time has already passed")
         closed = closure_reason(local(item.start).date(), closures)
         if closed:
             reasons.append(closed)
