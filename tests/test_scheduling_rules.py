@@ -308,7 +308,9 @@ def test_reinstating_a_session_whose_time_was_given_away_is_a_clear_refusal(
         start=earlier,
         end=earlier + datetime.timedelta(minutes=50),
     )
-    with pytest.raises(services.BookingError, match="given to another session"):
+    with pytest.raises(
+        services.BookingError, match="replacement was already booked|given to another"
+    ):
         services.record_attendance(
             Session.objects.get(pk=first.pk), "attended", by=course.therapist
         )
@@ -331,3 +333,42 @@ def test_an_offer_inside_the_notice_cannot_be_taken_online(clinic, patient, ther
     with pytest.raises(services.BookingError, match=clinic.phone):
         services.accept_offer(offer)
     assert not course.sessions.exists()
+
+
+def test_therapist_cancelling_a_future_session_tells_the_patient(course):
+    session = course.sessions.get(number=4)
+    services.record_attendance(session, "cancelled_patient", by=course.therapist)
+    session.refresh_from_db()
+    assert session.status == "cancelled_patient"
+    assert Message.objects.filter(
+        session=session, kind="cancelled", recipient=course.patient.user
+    ).exists()
+    assert (
+        not Message.objects.pending().filter(session=session, kind="reminder").exists()
+    )
+
+
+def test_a_replaced_session_cannot_be_turned_back_into_a_held_one(course, clinic_admin):
+    session = course.sessions.get(number=2)
+    services.cancel_session(session, by=clinic_admin, reason="Closure")
+    earlier = timezone.now() - datetime.timedelta(days=1)
+    Session.objects.filter(pk=session.pk).update(
+        start=earlier, end=earlier + datetime.timedelta(minutes=50)
+    )
+    with pytest.raises(services.BookingError, match="replacement was already booked"):
+        services.record_attendance(
+            Session.objects.get(pk=session.pk), "attended", by=course.therapist
+        )
+    assert course.sessions.live().count() == 16
+
+
+def test_admins_cannot_cancel_a_session_that_has_started(course, clinic_admin):
+    session = course.sessions.get(number=1)
+    earlier = timezone.now() - datetime.timedelta(minutes=10)
+    Session.objects.filter(pk=session.pk).update(
+        start=earlier, end=earlier + datetime.timedelta(minutes=50)
+    )
+    with pytest.raises(services.BookingError, match="already started"):
+        services.cancel_session(
+            Session.objects.get(pk=session.pk), by=clinic_admin, reason="Oops"
+        )

@@ -618,21 +618,27 @@ def _tell_about_change(session, kind, by):
         queue_message(kind, session.therapist, course=session.course, session=session)
 
 
-def cancel_session(session, *, by, reason, by_patient=False):
+def cancel_session(session, *, by, reason, by_patient=False, status=None):
+    """Cancel a booked session that has not started. `by_patient` means the patient
+    is doing it online (the notice applies); `status` records who cancelled when a
+    member of staff enters it (default: the clinic)."""
     clinic = Clinic.load()
     if not reason.strip():
         raise BookingError("Give a reason for cancelling.")
     if by_patient:
         _check_patient_may_change(session, clinic)
+        status = Session.Status.CANCELLED_BY_PATIENT
+    status = status or Session.Status.CANCELLED_BY_CLINIC
     with transaction.atomic():
         session = Session.objects.select_for_update().get(pk=session.pk)
         if session.status != Session.Status.BOOKED:
             raise BookingError("This session is not booked, so it cannot be cancelled.")
-        session.status = (
-            Session.Status.CANCELLED_BY_PATIENT
-            if by_patient
-            else Session.Status.CANCELLED_BY_CLINIC
-        )
+        if session.start <= timezone.now():
+            raise BookingError(
+                "This session has already started, so it cannot be cancelled. "
+                "Record what happened in the diary instead."
+            )
+        session.status = status
         session.change_reason = reason.strip()
         session.save()
         drop_reminders(session)
@@ -641,20 +647,36 @@ def cancel_session(session, *, by, reason, by_patient=False):
         return session, replacement
 
 
+CANCELLED_STATUSES = (
+    Session.Status.CANCELLED_BY_PATIENT,
+    Session.Status.CANCELLED_BY_CLINIC,
+)
+
+
 def record_attendance(session, status, *, by):
-    """The therapist records what happened, with the NHS attendance codes."""
+    """The therapist records what happened, with the NHS attendance codes.
+
+    Cancelling a session still to come goes through cancel_session (so the patient
+    is told); anything else is recorded once the session has started, and not on a
+    session that already has a replacement booked."""
     if status not in Session.ATTENDANCE_STATUSES:
         raise BookingError("Choose what happened at the session.")
+    if status in CANCELLED_STATUSES and session.start > timezone.now():
+        label = Session.Status(status).label.lower()
+        return cancel_session(
+            session, by=by, reason=f"Recorded in the diary as {label}", status=status
+        )
     clinic = Clinic.load()
     with transaction.atomic():
         session = Session.objects.select_for_update().get(pk=session.pk)
-        happened = status not in (
-            Session.Status.CANCELLED_BY_PATIENT,
-            Session.Status.CANCELLED_BY_CLINIC,
-        )
-        if happened and session.start > timezone.now():
+        if session.start > timezone.now():
             raise BookingError(
                 "Attendance can be recorded once the session has started."
+            )
+        if Session.objects.filter(replaces=session).exists():
+            raise BookingError(
+                "A replacement was already booked for this session, so what happened "
+                "cannot be changed here. Ask a clinic admin to check the course."
             )
         session.status = status
         try:
