@@ -216,6 +216,8 @@ SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Flash messages may name a patient: keep them server-side, not in a readable cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # Invitations: a patient's one-time link to set a password.
 INVITATION_VALID_DAYS = int(env("INVITATION_VALID_DAYS", "14"))

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -25,6 +26,7 @@ PAGE_SIZE = 50
 
 @clinic_admin_required
 def patient_list(request):
+    audit.record(request, audit.Action.VIEW, object_type="patients.PatientList")
     patients = Patient.objects.visible_to(request.user).select_related(
         "user", "therapist"
     )
@@ -44,15 +46,27 @@ def invite(request):
     form = InvitePatientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        patient, sent = services.invite_patient(
-            clinic=Clinic.load(),
-            full_name=data["full_name"],
-            email=data["email"],
-            nhs_number=data["nhs_number"],
-            date_of_birth=data["date_of_birth"],
-            therapist=data["therapist"],
-            created_by=request.user,
-        )
+        try:
+            patient, sent = services.invite_patient(
+                clinic=Clinic.load(),
+                full_name=data["full_name"],
+                email=data["email"],
+                nhs_number=data["nhs_number"],
+                date_of_birth=data["date_of_birth"],
+                therapist=data["therapist"],
+                created_by=request.user,
+            )
+        except IntegrityError:
+            form.add_error(
+                None,
+                "This patient was added by someone else a moment ago. "
+                "Check the patient list before adding them again.",
+            )
+            return render(
+                request,
+                "patients/invite.html",
+                {"form": form, "valid_days": settings.INVITATION_VALID_DAYS},
+            )
         audit.record(request, audit.Action.CREATE, patient, patient=patient)
         if sent:
             messages.success(request, "Patient added and invitation sent.")
@@ -107,6 +121,9 @@ def resend_invitation(request, public_id):
 @clinic_admin_required
 def audit_log(request, public_id):
     patient = get_patient_for(request.user, public_id)
+    audit.record(
+        request, audit.Action.VIEW, patient=patient, object_type="audit.AuditLog"
+    )
     events = AuditEvent.objects.for_patient(patient).select_related("actor")
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

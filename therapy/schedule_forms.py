@@ -281,13 +281,13 @@ class MoveSessionForm(forms.Form):
         super().__init__(*args, **kwargs)
         values = [dt.isoformat() for dt in alternatives]
         posted = self.data.get("alternative") if self.is_bound else None
-        if posted and posted not in values:
+        if posted and posted not in values and _plausible_start(posted):
             values.append(posted)  # chosen from the list shown with the last answer
         choices = []
         for value in values:
             try:
                 choices.append((value, when(datetime.datetime.fromisoformat(value))))
-            except ValueError:
+            except (ValueError, OverflowError):
                 continue
         self.fields["alternative"].choices = choices
         if not choices:
@@ -313,6 +313,22 @@ class MoveSessionForm(forms.Form):
         if day and time:
             data["new_start"] = services.at_wall_time(day, time)
         return data
+
+
+def _plausible_start(value):
+    """A posted time the service could have offered: timezone-aware, from now to a
+    year ahead. Anything else is not added to the choices (so it is a form error)."""
+    try:
+        start = datetime.datetime.fromisoformat(value)
+    except (ValueError, OverflowError):
+        return False
+    if start.tzinfo is None:
+        return False
+    now = timezone.now()
+    try:
+        return now < start < now + datetime.timedelta(days=366)
+    except OverflowError:
+        return False
 
 
 class CancelSessionForm(forms.Form):

@@ -79,6 +79,9 @@ def _filter_choices():
 def schedule(request):
     """The admin home: the clinic's week, or one therapist's or one room's."""
     monday = _monday(request.GET.get("week"))
+    audit.record(
+        request, audit.Action.VIEW, object_type="therapy.WeekView", object_id=monday
+    )
     therapists, rooms = _filter_choices()
     therapist = therapists.get(_int_or_none(request.GET.get("therapist")))
     room = rooms.get(_int_or_none(request.GET.get("room")))
@@ -237,6 +240,7 @@ def cancel_session(request, public_id):
 
 @clinic_admin_required
 def waiting_list(request):
+    audit.record(request, audit.Action.VIEW, object_type="therapy.WaitingList")
     patients = waiting_patients().select_related("user", "therapist")
     return render(request, "therapy/schedule/waiting_list.html", {"patients": patients})
 
@@ -249,14 +253,17 @@ def assign_therapist(request, public_id):
         request.POST or None, initial={"therapist": patient.therapist}
     )
     if request.method == "POST" and form.is_valid():
-        patient.therapist = form.cleaned_data["therapist"]
-        patient.save(update_fields=["therapist"])
-        audit.record(request, audit.Action.CHANGE, patient, patient=patient)
-        messages.success(
-            request,
-            f"{patient.full_name} is assigned to {patient.therapist.full_name}.",
-        )
-        return redirect("waiting_list")
+        try:
+            patient = services.assign_therapist(patient, form.cleaned_data["therapist"])
+        except services.BookingError as error:
+            form.add_error(None, error.message)
+        else:
+            audit.record(request, audit.Action.CHANGE, patient, patient=patient)
+            messages.success(
+                request,
+                f"{patient.full_name} is assigned to {patient.therapist.full_name}.",
+            )
+            return redirect("waiting_list")
     return render(
         request,
         "therapy/schedule/assign_therapist.html",
@@ -518,6 +525,7 @@ def closures(request):
 @clinic_admin_required
 def closure_detail(request, pk):
     closure = get_object_or_404(Closure.objects.select_related("therapist"), pk=pk)
+    audit.record(request, audit.Action.VIEW, closure)
     hit = list(services.sessions_hit_by(closure).order_by("start"))
     return render(
         request,

@@ -262,6 +262,8 @@ def check_single_slot(
     now = timezone.now()
     if start <= now:
         raise BookingError("That time has already passed. Choose a time in the future.")
+    if start > now + datetime.timedelta(days=2 * 366):
+        raise BookingError("Choose a time within the next two years.")
     if by_patient:
         clinic = clinic or Clinic.load()
         notice = datetime.timedelta(hours=clinic.cancellation_notice_hours)
@@ -745,6 +747,21 @@ def replace_if_policy(session, clinic):
         queue_reminders(new, clinic)
         return new
     return None
+
+
+def assign_therapist(patient, therapist):
+    """Assign a waiting patient to a therapist. A patient with a course keeps the
+    course's therapist (moving a course to another therapist is not done here)."""
+    with transaction.atomic():
+        patient = Patient.objects.select_for_update().get(pk=patient.pk)
+        if patient.courses.current().exists():
+            raise BookingError(
+                "This patient already has a course with a therapist, so the "
+                "therapist cannot be changed here."
+            )
+        patient.therapist = therapist
+        patient.save(update_fields=["therapist"])
+        return patient
 
 
 def sessions_hit_by(closure):

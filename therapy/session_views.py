@@ -286,6 +286,7 @@ def course_calendar(request, public_id):
 
 @therapist_required
 def caseload(request):
+    audit.record(request, audit.Action.VIEW, object_type="therapy.Caseload")
     patients = (
         Patient.objects.visible_to(request.user)
         .select_related("user")
