@@ -310,28 +310,17 @@ def plan_course(request, public_id):
                 )
                 return redirect(_back_to_week(first))
         # Check the plan (and show it again after a refused booking).
-        clinic = Clinic.load()
         try:
-            planned = services.plan_course(
+            planned, conflicts = services.preview_course(
+                patient=patient,
                 therapist=data["therapist"],
-                start_date=data["start_date"],
                 weekday=data["weekday"],
                 start_time=data["start_time"],
-                sessions=clinic.course_sessions,
-                minutes=clinic.session_minutes,
+                start_date=data["start_date"],
+                room=data["room"],
             )
         except services.BookingError as error:
             form.add_error(None, error.message)
-        else:
-            conflicts = {
-                c.number: c.reason
-                for c in services.find_conflicts(
-                    planned,
-                    therapist=data["therapist"],
-                    patient=patient,
-                    room=data["room"],
-                )
-            }
     rows = [
         {"session": item, "conflict": conflicts.get(item.number)}
         for item in planned or []

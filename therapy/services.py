@@ -605,6 +605,41 @@ def _check_patient_may_change(session, clinic):
         )
 
 
+def reschedule_options(session, clinic):
+    """The times a patient may move `session` to online: their therapist's free
+    times within the clinic's booking window, outside the notice, not the same time."""
+    today = timezone.localdate()
+    earliest = timezone.now() + datetime.timedelta(
+        hours=clinic.cancellation_notice_hours
+    )
+    slots = free_slots(
+        therapist=session.therapist,
+        first_day=today,
+        last_day=today + datetime.timedelta(days=clinic.booking_window_days),
+        minutes=int((session.end - session.start).total_seconds() // 60),
+        patient=session.patient,
+        room=session.room,
+        exclude=session,
+    )
+    return [slot for slot in slots if slot >= earliest and slot != session.start]
+
+
+def preview_course(*, patient, therapist, weekday, start_time, start_date, room=None):
+    """The planned sessions of a course and, by number, why any of them cannot be
+    booked: what the admin sees before booking."""
+    clinic = Clinic.load()
+    planned = plan_course(
+        therapist=therapist,
+        start_date=start_date,
+        weekday=weekday,
+        start_time=start_time,
+        sessions=clinic.course_sessions,
+        minutes=clinic.session_minutes,
+    )
+    conflicts = find_conflicts(planned, therapist=therapist, patient=patient, room=room)
+    return planned, {c.number: c.reason for c in conflicts}
+
+
 def patient_may_change(session, clinic):
     try:
         _check_patient_may_change(session, clinic)

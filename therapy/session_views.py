@@ -67,10 +67,6 @@ def _clinic(request):
     return clinic_context(request)["clinic"]
 
 
-def _minutes(session):
-    return int((session.end - session.start).total_seconds() // 60)
-
-
 def _describe(sessions, course, clinic, now):
     """Add what the pages show to each session; return the next one (or None)."""
     for session in sessions:
@@ -217,24 +213,7 @@ def reschedule_session(request, public_id):
     session = get_session_for(request.user, public_id)
     clinic = _clinic(request)
     refusal = _refusal(session, clinic)
-    slots = []
-    if refusal is None:
-        now = timezone.now()
-        today = timezone.localdate()
-        earliest = now + datetime.timedelta(hours=clinic.cancellation_notice_hours)
-        slots = [
-            slot
-            for slot in services.free_slots(
-                therapist=session.therapist,
-                first_day=today,
-                last_day=today + datetime.timedelta(days=clinic.booking_window_days),
-                minutes=_minutes(session),
-                patient=session.patient,
-                room=session.room,
-                exclude=session,
-            )
-            if slot >= earliest and slot != session.start
-        ]
+    slots = [] if refusal is not None else services.reschedule_options(session, clinic)
     form = RescheduleForm(_posted(request), slots=slots)
     if refusal is None and request.method == "POST" and form.is_valid():
         old_start = session.start
