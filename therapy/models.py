@@ -442,6 +442,9 @@ class Message(models.Model):
         SESSION_MOVED = "moved", "Session moved"
         SESSION_CANCELLED = "cancelled", "Session cancelled"
         REMINDER = "reminder", "Session reminder"
+        WAITING = "waiting", "Something is waiting in the portal"
+        END_OF_THERAPY = "ended", "End of therapy, with PALS contact"
+        RISK_FLAG = "risk", "Risk flag raised (to the therapist)"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to be sent"
