@@ -14,6 +14,7 @@ from dit_portal.accounts.decorators import (
 from dit_portal.accounts.models import User
 from dit_portal.audit import services as audit
 from dit_portal.audit.models import AuditEvent
+from questionnaires.services import open_flags_for
 from therapy.models import Clinic
 
 from . import services
@@ -90,10 +91,18 @@ def patient_detail(request, public_id):
     audit.record(request, audit.Action.VIEW, patient, patient=patient)
     invitation = patient.user.invitations.first()
     course = patient.courses.select_related("therapist", "room").first()
+    risk_flags = []
+    if request.user.is_therapist:  # clinical: the course's therapist only
+        risk_flags = list(open_flags_for(request.user).filter(patient=patient))
     return render(
         request,
         "patients/patient_detail.html",
-        {"patient": patient, "invitation": invitation, "course": course},
+        {
+            "patient": patient,
+            "invitation": invitation,
+            "course": course,
+            "risk_flags": risk_flags,
+        },
     )
 
 

@@ -108,3 +108,44 @@ def book_course(
         start_date=start or next_weekday(weekday),
         room=room,
     )
+
+
+def send_measure(session, code, answers, clinic=None):
+    """A PHQ-9 or GAD-7 answered and sent through the real services, as if just before
+    the session (when it is open)."""
+    from questionnaires import services
+    from questionnaires.models import Assignment
+    from therapy.models import Clinic
+
+    clinic = clinic or Clinic.load()
+    assignment, _ = Assignment.objects.get_or_create(
+        course=session.course,
+        session=session,
+        code=code,
+        defaults={"patient": session.patient},
+    )
+    when = session.start - datetime.timedelta(hours=1)
+    response = services.response_for(assignment)
+    services.save_answers(response, answers, clinic, now=when)
+    return services.submit(response, clinic, now=when)
+
+
+def phq9_answers(total, item9=0):
+    """Nine answers adding up to `total`, with question 9 as given."""
+    answers, left = {"q9": item9}, total - item9
+    for number in range(1, 9):
+        value = min(3, left)
+        answers[f"q{number}"] = value
+        left -= value
+    assert left == 0, "total too high for PHQ-9 with this item 9"
+    return answers
+
+
+def gad7_answers(total):
+    answers, left = {}, total
+    for number in range(1, 8):
+        value = min(3, left)
+        answers[f"q{number}"] = value
+        left -= value
+    assert left == 0
+    return answers

@@ -198,6 +198,11 @@ def phase_for(course, number):
     return "initial"
 
 
+def phases_for(course, numbers):
+    """{session number: phase} for many sessions at once (for charts and timelines)."""
+    return {number: phase_for(course, number) for number in numbers}
+
+
 # Free times -------------------------------------------------------------------------
 
 
@@ -418,13 +423,21 @@ def book_course(
             )
             _create_sessions(course, planned, clinic)
             _start_therapy(patient, therapist)
-            queue_message(Message.Kind.WELCOME, patient.user, course=course)
+            _welcome(course)
             return course
     except IntegrityError as error:
         around = planned[0].start if planned else timezone.now()
         raise _taken(
             therapist, patient, room, around, clinic.session_minutes
         ) from error
+
+
+def _welcome(course):
+    """A booked course: the welcome message and the intake questionnaire."""
+    from questionnaires.services import assign_intake
+
+    queue_message(Message.Kind.WELCOME, course.patient.user, course=course)
+    assign_intake(course)
 
 
 def _start_therapy(patient, therapist):
@@ -539,7 +552,7 @@ def accept_offer(offer):
             offer.used_at = timezone.now()
             offer.save(update_fields=["used_at"])
             _start_therapy(course.patient, course.therapist)
-            queue_message(Message.Kind.WELCOME, course.patient.user, course=course)
+            _welcome(course)
             return course
     except IntegrityError as error:
         raise _taken(

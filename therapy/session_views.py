@@ -22,6 +22,7 @@ from dit_portal.accounts.decorators import (
 from dit_portal.accounts.models import User
 from dit_portal.audit import services as audit
 from patients.models import Patient
+from questionnaires import services as questionnaires
 
 from . import services
 from .calendar import calendar_response
@@ -155,6 +156,7 @@ def my_therapy(request):
         course = courses.first()
 
     sessions, next_session = [], None
+    waiting = questionnaires.waiting_for(patient, clinic, now)
     if course is not None:
         audit.record(request, audit.Action.VIEW, course, patient=patient)
         sessions = list(
@@ -170,6 +172,7 @@ def my_therapy(request):
             "sessions": sessions,
             "next_session": next_session,
             "offer_form": offer_form,
+            "waiting": waiting,
         },
     )
 
@@ -280,7 +283,14 @@ def caseload(request):
             )
         )
     )
-    return render(request, "therapy/caseload.html", {"patients": patients})
+    return render(
+        request,
+        "therapy/caseload.html",
+        {
+            "patients": patients,
+            "risk_flags": list(questionnaires.open_flags_for(request.user)),
+        },
+    )
 
 
 @therapist_required

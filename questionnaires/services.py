@@ -1,0 +1,305 @@
+"""Every operation on questionnaires: versions, assignments, answering, risk flags,
+and the scores other pages read. Views call these and nothing else changes state."""
+
+import datetime
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from therapy.models import Course, Message, Session
+
+from . import scoring
+from .definitions import DEFINITIONS, GAD7, INTAKE, MEASURES, PHQ9, PREFER_NOT
+from .models import Assignment, Instrument, Response, RiskFlag
+
+
+class QuestionnaireError(Exception):
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class MissingAnswers(QuestionnaireError):
+    def __init__(self, items):
+        super().__init__("Some questions still need an answer.")
+        self.items = items
+
+
+# Versions ------------------------------------------------------------------------------
+
+
+def checksum(definition):
+    canonical = json.dumps(definition, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def current_instrument(code, definitions=DEFINITIONS):
+    """The stored version matching today's definition, made if the definition changed."""
+    definition = definitions[code]
+    digest = checksum(definition)
+    latest = Instrument.objects.filter(code=code).order_by("-version").first()
+    if latest is not None and latest.checksum == digest:
+        return latest
+    try:
+        with transaction.atomic():
+            return Instrument.objects.create(
+                code=code,
+                version=(latest.version + 1) if latest else 1,
+                definition=definition,
+                checksum=digest,
+            )
+    except IntegrityError:  # another process made it first
+        return Instrument.objects.filter(code=code).order_by("-version").first()
+
+
+# Assignments ---------------------------------------------------------------------------
+
+
+def measures_lead(clinic):
+    """Measures open this long before a session: the clinic's first reminder."""
+    return datetime.timedelta(hours=max(clinic.reminder_leads))
+
+
+def assign_intake(course):
+    """Called when a course is booked (in the booking's transaction)."""
+    from therapy.services import queue_message
+
+    assignment, created = Assignment.objects.get_or_create(
+        course=course,
+        code=INTAKE,
+        session=None,
+        defaults={"patient": course.patient},
+    )
+    if created:
+        queue_message(Message.Kind.WAITING, course.patient.user, course=course)
+    return assignment
+
+
+def open_sessions(patient, clinic, now):
+    """The patient's booked sessions whose measures are open now."""
+    return Session.objects.filter(
+        patient=patient,
+        status=Session.Status.BOOKED,
+        course__status=Course.Status.ACTIVE,
+        start__lte=now + measures_lead(clinic),
+        end__gte=now,
+    )
+
+
+def is_open(assignment, clinic, now=None):
+    now = now or timezone.now()
+    if assignment.session_id is None:
+        return assignment.course.status in (Course.Status.OFFERED, Course.Status.ACTIVE)
+    session = assignment.session
+    return (
+        session.status == Session.Status.BOOKED
+        and session.start - measures_lead(clinic) <= now <= session.end
+    )
+
+
+@dataclass
+class Waiting:
+    assignment: Assignment
+    title: str
+    started: bool
+    closes_at: datetime.datetime | None
+
+
+def waiting_for(patient, clinic, now=None):
+    """What the patient is asked to fill in now, making measure assignments as their
+    sessions come within the opening window. A fixed number of queries."""
+    now = now or timezone.now()
+    session_ids = list(open_sessions(patient, clinic, now).values_list("id", "course"))
+    if session_ids:
+        Assignment.objects.bulk_create(
+            [
+                Assignment(patient=patient, course_id=course_id, session_id=sid, code=c)
+                for sid, course_id in session_ids
+                for c in MEASURES
+            ],
+            ignore_conflicts=True,
+        )
+    assignments = (
+        Assignment.objects.filter(patient=patient)
+        .filter(
+            Q(
+                session__isnull=True,
+                course__status__in=[Course.Status.OFFERED, Course.Status.ACTIVE],
+            )
+            | Q(session__in=[sid for sid, _ in session_ids])
+        )
+        .select_related("session", "response")
+        .order_by("session__start", "code")
+    )
+    waiting = []
+    for assignment in assignments:
+        response = getattr(assignment, "response", None)
+        if response is not None and response.is_submitted:
+            continue
+        session = assignment.session
+        waiting.append(
+            Waiting(
+                assignment=assignment,
+                title=title_for(assignment),
+                started=response is not None,
+                closes_at=session.end if session else None,
+            )
+        )
+    return waiting
+
+
+def title_for(assignment):
+    definition = DEFINITIONS[assignment.code]
+    if assignment.session_id:
+        return f"{definition['short_title']} before session {assignment.session.number}"
+    return definition["title"]
+
+
+# Answering -----------------------------------------------------------------------------
+
+
+def response_for(assignment):
+    """The patient's response (a draft until sent), started on first use."""
+    try:
+        return assignment.response
+    except Response.DoesNotExist:
+        pass
+    response, _ = Response.objects.get_or_create(
+        assignment=assignment,
+        defaults={"instrument": current_instrument(assignment.code)},
+    )
+    return response
+
+
+def _locked(response, clinic, now):
+    response = (
+        Response.objects.select_for_update(of=("self",))
+        .select_related("assignment__session", "assignment__course", "instrument")
+        .get(pk=response.pk)
+    )
+    if response.is_submitted:
+        raise QuestionnaireError(
+            "You have already sent this questionnaire. Answers cannot be changed "
+            "after they are sent."
+        )
+    if not is_open(response.assignment, clinic, now):
+        raise QuestionnaireError(
+            "This questionnaire has closed, so it can no longer be changed or sent."
+        )
+    return response
+
+
+def save_answers(response, answers, clinic, now=None):
+    """Keep the answers given so far (a draft); only the instrument's own items."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        response = _locked(response, clinic, now)
+        known = {item["id"] for item in response.instrument.items}
+        merged = dict(response.answers)
+        for key, value in answers.items():
+            if key in known:
+                if value is None or value == "":
+                    merged.pop(key, None)
+                else:
+                    merged[key] = value
+        response.answers = merged
+        response.save(update_fields=["answers", "updated_at"])
+    return response
+
+
+def submit(response, clinic, now=None):
+    """Send the response: score it, lock it, and raise a risk flag when PHQ-9 item 9 is
+    above 0 (with a message to the course's therapist, in the same transaction)."""
+    from therapy.services import queue_message
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        response = _locked(response, clinic, now)
+        definition = response.instrument.definition
+        missing = scoring.missing_required(definition, response.answers)
+        if missing:
+            raise MissingAnswers(missing)
+        result = scoring.score(definition, response.answers)
+        if result is not None:
+            response.total, response.band = result.total, result.band
+        response.status = Response.Status.SUBMITTED
+        response.submitted_at = now
+        response.save()
+        if scoring.raises_risk(definition, response.answers):
+            course = response.assignment.course
+            RiskFlag.objects.create(
+                response=response, course=course, patient_id=course.patient_id
+            )
+            queue_message(Message.Kind.RISK_FLAG, course.therapist, course=course)
+    return response
+
+
+def acknowledge_risk(flag, *, by, note, now=None):
+    with transaction.atomic():
+        flag = RiskFlag.objects.select_for_update().get(pk=flag.pk)
+        if flag.acknowledged_at is not None:
+            raise QuestionnaireError("This risk flag has already been acknowledged.")
+        flag.acknowledged_at = now or timezone.now()
+        flag.acknowledged_by = by
+        flag.acknowledgement = note
+        flag.save()
+    return flag
+
+
+# Reading -------------------------------------------------------------------------------
+
+
+def answer_text(item, answers):
+    value = answers.get(item["id"])
+    if value == PREFER_NOT:
+        return "I'd rather not say"
+    if value is None or value == "":
+        return "Not answered"
+    if item["kind"] == "choice":
+        label = dict(item["options"]).get(value, str(value))
+        return f"{label} ({value})" if item.get("scored") else label
+    return value
+
+
+def course_responses(course):
+    """Every sent response of the course, oldest first, in one query."""
+    return list(
+        Response.objects.submitted()
+        .for_course(course)
+        .select_related("assignment__session", "instrument")
+        .order_by("submitted_at")
+    )
+
+
+def course_scores(course, responses=None):
+    """{"phq9": [(session number, total, band)], "gad7": [...]} in session order."""
+    responses = course_responses(course) if responses is None else responses
+    scores = {PHQ9: [], GAD7: []}
+    for response in responses:
+        code = response.assignment.code
+        if code in scores and response.total is not None:
+            session = response.assignment.session
+            scores[code].append((session.number, response.total, response.band))
+    for points in scores.values():
+        points.sort(key=lambda point: point[0])
+    return scores
+
+
+def first_and_last_totals(course):
+    """{"phq9": (first, last), "gad7": (first, last)}, None where there is no score."""
+    result = {}
+    for code, points in course_scores(course).items():
+        result[code] = (points[0][1], points[-1][1]) if points else (None, None)
+    return result
+
+
+def open_flags_for(user):
+    return (
+        RiskFlag.objects.open()
+        .for_therapist(user)
+        .select_related("patient__user", "response__assignment__session")
+    )
