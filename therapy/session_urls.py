@@ -1,5 +1,5 @@
 """Patients' sessions (read, calendar, cancel, reschedule, pick an offered time) and
-therapists' diary and attendance."""
+therapists' diary and attendance; the clinical notes (therapy.note_urls) are included here."""
 
 from django.urls import include, path
 
