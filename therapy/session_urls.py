@@ -1,7 +1,7 @@
 """Patients' sessions (read, calendar, cancel, reschedule, pick an offered time) and
-therapists' diary and attendance."""
+therapists' diary and attendance; the clinical notes (therapy.note_urls) are included here."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import session_views as views
 
@@ -39,4 +39,5 @@ urlpatterns = [
         views.course_timeline,
         name="course_timeline",
     ),
+    path("", include("therapy.note_urls")),
 ]

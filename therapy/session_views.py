@@ -24,10 +24,10 @@ from dit_portal.audit import services as audit
 from patients.models import Patient
 from questionnaires import services as questionnaires
 
-from . import services
+from . import notes, services
 from .calendar import calendar_response
 from .context_processors import clinic as clinic_context
-from .models import Course, Session
+from .models import ClinicalNote, Course, Session
 from .permissions import get_course_for, get_session_for
 from .services import BookingError
 from .session_forms import (
@@ -266,6 +266,24 @@ def course_calendar(request, public_id):
 # Therapists -------------------------------------------------------------------------
 
 
+def _attach_notes(user, sessions):
+    """Give each session its clinical note (or None) and whether one may be written,
+    in one query, through the notes' own visibility rule (nothing for clinic
+    admins)."""
+    notes_by_session = {
+        note.session_id: note
+        for note in ClinicalNote.objects.visible_to(user)
+        .filter(session__in=[s.pk for s in sessions])
+        .only("public_id", "status", "session_id")
+    }
+    now = timezone.now()
+    for session in sessions:
+        session.clinical_note = notes_by_session.get(session.pk)
+        session.may_write_note = (
+            user.is_therapist and notes.why_no_note(session, now) is None
+        )
+
+
 @therapist_required
 def caseload(request):
     audit.record(request, audit.Action.VIEW, object_type="therapy.Caseload")
@@ -312,6 +330,7 @@ def diary(request):
         .select_related("room", "patient__user", "course")
         .order_by("start")
     )
+    _attach_notes(request.user, sessions)
     for session in sessions:
         session.local_date = services.local(session.start).date()
     days = []
@@ -397,6 +416,7 @@ def course_timeline(request, public_id):
             "number"
         )
     )
+    _attach_notes(request.user, sessions)
     for session in sessions:
         session.phase_label = PHASES.get(services.phase_for(course, session.number))
         try:

@@ -1,0 +1,167 @@
+"""The therapist's clinical notes: write, read, edit a draft, sign, add an addendum.
+
+Notes and sessions are fetched only through therapy.permissions (a patient, a clinic
+admin or another therapist gets 404: a note's existence is not revealed); every
+change goes through therapy.notes; every view and change writes an audit event."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from dit_portal.audit import services as audit
+
+from . import notes
+from .models import ClinicalNote
+from .note_forms import AddendumForm, ClinicalNoteForm, SignNoteForm
+from .permissions import get_note_for, get_session_for_note
+from .services import phase_for
+from .session_views import PHASES
+
+
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _context(note_or_session, **extra):
+    session = getattr(note_or_session, "session", note_or_session)
+    context = {
+        "session": session,
+        "phase_label": PHASES.get(phase_for(session.course, session.number)),
+    }
+    if note_or_session is not session:
+        fields = ClinicalNoteForm.base_fields
+        context["note_sections"] = [
+            (fields[name].label, getattr(note_or_session, name))
+            for name in ClinicalNote.PROMPT_FIELDS
+        ]
+    return context | extra
+
+
+def _fields(form):
+    return {name: form.cleaned_data[name] for name in form.Meta.fields}
+
+
+@login_required
+def write_note(request, public_id):
+    session = get_session_for_note(request.user, public_id)
+    if hasattr(session, "note"):
+        return redirect("note_detail", session.note.public_id)
+    refusal = notes.why_no_note(session)
+    form = ClinicalNoteForm(_posted(request))
+    if refusal is None and request.method == "POST" and form.is_valid():
+        try:
+            note = notes.start_note(session, by=request.user, **_fields(form))
+        except notes.NoteError as error:
+            form.add_error(None, error.message)
+        else:
+            audit.record(request, audit.Action.CREATE, note, patient=session.patient)
+            messages.success(request, "Your draft note is saved.")
+            return redirect("note_detail", note.public_id)
+    if request.method == "GET":
+        audit.record(request, audit.Action.VIEW, session, patient=session.patient)
+    return render(
+        request,
+        "therapy/notes/edit.html",
+        _context(session, form=form, refusal=refusal, note=None),
+    )
+
+
+def _detail(request, note, addendum_form=None):
+    return render(
+        request,
+        "therapy/notes/detail.html",
+        _context(
+            note,
+            note=note,
+            addenda=note.addenda.select_related("author"),
+            addendum_form=addendum_form or AddendumForm(),
+        ),
+    )
+
+
+@login_required
+def note_detail(request, public_id):
+    note = get_note_for(request.user, public_id)
+    audit.record(request, audit.Action.VIEW, note, patient=note.session.patient)
+    return _detail(request, note)
+
+
+@login_required
+def edit_note(request, public_id):
+    note = get_note_for(request.user, public_id)
+    patient = note.session.patient
+    if note.is_signed:
+        if request.method == "POST":
+            messages.error(request, notes.SIGNED_MESSAGE)
+            return redirect("note_detail", note.public_id)
+        audit.record(request, audit.Action.VIEW, note, patient=patient)
+        return render(
+            request,
+            "therapy/notes/edit.html",
+            _context(note, note=note, form=None, refusal=notes.SIGNED_MESSAGE),
+        )
+    form = ClinicalNoteForm(_posted(request), instance=note)
+    if request.method == "POST" and form.is_valid():
+        try:
+            note = notes.save_draft(note, by=request.user, **_fields(form))
+        except notes.NoteError as error:
+            messages.error(request, error.message)
+            return redirect("note_detail", note.public_id)
+        audit.record(request, audit.Action.CHANGE, note, patient=patient)
+        messages.success(request, "Your draft note is saved.")
+        return redirect("note_detail", note.public_id)
+    if request.method == "GET":
+        audit.record(request, audit.Action.VIEW, note, patient=patient)
+    return render(
+        request,
+        "therapy/notes/edit.html",
+        _context(note, note=note, form=form, refusal=None),
+    )
+
+
+@login_required
+def sign_note(request, public_id):
+    note = get_note_for(request.user, public_id)
+    patient = note.session.patient
+    if note.is_signed:
+        messages.error(request, "This note is already signed.")
+        return redirect("note_detail", note.public_id)
+    form = SignNoteForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            note = notes.sign_note(note, by=request.user)
+        except notes.NoteError as error:
+            form.add_error(None, error.message)
+        else:
+            audit.record(request, audit.Action.SIGN, note, patient=patient)
+            messages.success(
+                request, "The note is signed. It can no longer be changed."
+            )
+            return redirect("note_detail", note.public_id)
+    if request.method == "GET":
+        audit.record(request, audit.Action.VIEW, note, patient=patient)
+    return render(
+        request, "therapy/notes/sign.html", _context(note, note=note, form=form)
+    )
+
+
+@login_required
+def add_addendum(request, public_id):
+    note = get_note_for(request.user, public_id)
+    if request.method != "POST":
+        return redirect("note_detail", note.public_id)
+    patient = note.session.patient
+    form = AddendumForm(request.POST)
+    if form.is_valid():
+        try:
+            addendum = notes.add_addendum(
+                note, by=request.user, text=form.cleaned_data["text"]
+            )
+        except notes.NoteError as error:
+            messages.error(request, error.message)
+            return redirect("note_detail", note.public_id)
+        audit.record(request, audit.Action.CREATE, addendum, patient=patient)
+        messages.success(request, "Your addendum is added.")
+        return redirect("note_detail", note.public_id)
+    audit.record(request, audit.Action.VIEW, note, patient=patient)
+    return _detail(request, note, addendum_form=form)
