@@ -33,6 +33,12 @@ pages = {
 course = Course.objects.filter(status="active").first()
 session = Session.objects.filter(status="booked").first()
 pages["therapist@demo.invalid"].append(f"/courses/{course.public_id}/timeline/")
+pages["therapist@demo.invalid"].append(f"/courses/{course.public_id}/measures/")
+intake = course.assignments.get(code="intake")
+pages["patient@demo.invalid"].append(f"/my-therapy/questionnaires/{intake.public_id}/")
+pages["patient@demo.invalid"].append(
+    f"/my-therapy/questionnaires/{intake.public_id}/page/1/"
+)
 pages["admin@demo.invalid"].append(f"/patients/{course.patient.public_id}/")
 status = {}
 for email, urls in pages.items():

@@ -15,6 +15,10 @@ from django.utils import timezone
 
 from dit_portal.accounts.models import User
 from patients.models import Patient
+from questionnaires import scoring
+from questionnaires.definitions import GAD7, PHQ9
+from questionnaires.models import Assignment, Response
+from questionnaires.services import assign_intake, current_instrument
 from therapy import services
 from therapy.models import Clinic, Course, Room, Session, TherapistAvailability
 
@@ -160,6 +164,7 @@ class Command(BaseCommand):
             start_date=planned[0].local_start.date(),
             room=room,
         )
+        assign_intake(course)
         now = timezone.now()
         for item in planned:
             session = Session.objects.create(
@@ -176,6 +181,37 @@ class Command(BaseCommand):
             )
             if session.status == Session.Status.BOOKED:
                 services.queue_reminders(session, clinic)
+            else:
+                self.seed_measures(session)
+
+    def seed_measures(self, session):
+        """PHQ-9 and GAD-7 sent before each past session, easing week by week."""
+        week = session.number - 1
+        totals = {PHQ9: max(16 - 2 * week, 4), GAD7: max(12 - week, 3)}
+        for code, total in totals.items():
+            instrument = current_instrument(code)
+            answers, left = {}, total
+            for item in instrument.items:
+                if item.get("scored"):
+                    value = 0 if item["id"] == "q9" else min(3, left)
+                    answers[item["id"]] = value
+                    left -= value
+            result = scoring.score(instrument.definition, answers)
+            assignment = Assignment.objects.create(
+                patient=session.patient,
+                course=session.course,
+                session=session,
+                code=code,
+            )
+            Response.objects.create(
+                assignment=assignment,
+                instrument=instrument,
+                answers=answers,
+                status=Response.Status.SUBMITTED,
+                total=result.total,
+                band=result.band,
+                submitted_at=session.start - datetime.timedelta(hours=20),
+            )
 
     def print_logins(self):
         code = getattr(settings, "MFA_TOTP_INSECURE_BYPASS_CODE", "")
