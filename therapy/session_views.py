@@ -440,7 +440,11 @@ def course_timeline(request, public_id):
     latest_focus = letter = None
     if request.user == course.therapist:
         latest_focus = focus.latest_focus(course)
-        letter = GoodbyeLetter.objects.filter(course=course).first()
+        letter = (
+            GoodbyeLetter.objects.filter(course=course)
+            .select_related("shared_session")
+            .first()
+        )
     return render(
         request,
         "therapy/sessions/course.html",
