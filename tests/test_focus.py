@@ -152,9 +152,15 @@ def test_an_empty_focus_form_is_a_form_error(therapist_client, course):
 def test_an_unanswered_response_is_a_form_error(patient_client, course):
     v1 = focus.save_focus_draft(course, by=course.therapist, data=focus_data())
     focus.share_focus(v1, by=course.therapist)
-    response = patient_client.post(reverse("patient_focus", args=[v1.public_id]), {})
-    assert response.status_code == 200
-    assert "Choose whether you agree" in response.content.decode()
+    url = reverse("patient_focus", args=[v1.public_id])
+    for data in [{}, {"answer": "maybe"}]:
+        response = patient_client.post(url, data)
+        assert response.status_code == 200
+        assert "Choose whether you agree" in response.content.decode()
+    response = patient_client.post(url, {"answer": "talk", "comment": "x" * 1001})
+    assert "Use 1000 characters or fewer" in response.content.decode()
+    v1.refresh_from_db()
+    assert v1.status == FocusAgreement.Status.SHARED
 
 
 def test_agreeing_before_the_first_session_is_refused_clearly(patient_client, course):

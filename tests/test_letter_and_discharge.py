@@ -65,14 +65,16 @@ def test_sharing_the_letter_at_a_chosen_ending_session(therapist_client, ending)
     assert "Session 13," in html and "Session 16," in html and "Session 12," not in html
 
     session_12 = ending.sessions.get(number=12)
-    response = therapist_client.post(url, {"session": session_12.pk})
+    response = therapist_client.post(url, {"session": session_12.public_id})
     assert response.status_code == 200
     assert "Choose one of the ending sessions listed" in response.content.decode()
     response = therapist_client.post(url, {})
     assert "Choose the session at which you will share" in response.content.decode()
+    response = therapist_client.post(url, {"session": "not-a-session"})
+    assert "Choose one of the ending sessions listed" in response.content.decode()
 
     session_15 = ending.sessions.get(number=15)
-    therapist_client.post(url, {"session": session_15.pk})
+    therapist_client.post(url, {"session": session_15.public_id})
     letter.refresh_from_db()
     assert letter.status == GoodbyeLetter.Status.SHARED
     assert letter.shared_session == session_15
@@ -90,7 +92,7 @@ def test_an_unfinished_letter_cannot_be_shared(therapist_client, ending):
     )
     url = reverse("share_letter", args=[letter.public_id])
     session = ending.sessions.get(number=14)
-    response = therapist_client.post(url, {"session": session.pk})
+    response = therapist_client.post(url, {"session": session.public_id})
     assert "Write each part of the letter" in response.content.decode()
     letter.refresh_from_db()
     assert letter.is_draft

@@ -133,6 +133,7 @@ class ShareLetterForm(forms.Form):
         help_text="The patient can read it in the portal from the start of that "
         "session, and is told then that something is waiting for them.",
         empty_label=None,
+        to_field_name="public_id",
         error_messages={
             "required": "Choose the session at which you will share the letter",
             "invalid_choice": "Choose one of the ending sessions listed",
@@ -155,7 +156,10 @@ class DischargeForm(forms.Form):
         ],
         widget=forms.RadioSelect,
         label="How did the course end?",
-        error_messages={"required": "Choose how the course ended"},
+        error_messages={
+            "required": "Choose how the course ended",
+            "invalid_choice": "Choose how the course ended",
+        },
     )
     reason = _text(
         "Reason for ending early",
