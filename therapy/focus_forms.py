@@ -79,7 +79,8 @@ class FocusResponseForm(forms.Form):
         widget=forms.RadioSelect,
         label="What do you think of this focus?",
         error_messages={
-            "required": "Choose whether you agree or want to talk about it"
+            "required": "Choose whether you agree or want to talk about it",
+            "invalid_choice": "Choose whether you agree or want to talk about it",
         },
     )
     comment = _text(
