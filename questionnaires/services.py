@@ -79,26 +79,11 @@ def assign_intake(course):
     return assignment
 
 
-def open_sessions(patient, clinic, now):
-    """The patient's booked sessions whose measures are open now."""
-    return Session.objects.filter(
-        patient=patient,
-        status=Session.Status.BOOKED,
-        course__status=Course.Status.ACTIVE,
-        start__lte=now + measures_lead(clinic),
-        end__gte=now,
-    )
-
-
 def is_open(assignment, clinic, now=None):
     now = now or timezone.now()
     if assignment.session_id is None:
         return assignment.course.status in (Course.Status.OFFERED, Course.Status.ACTIVE)
-    session = assignment.session
-    return (
-        session.status == Session.Status.BOOKED
-        and session.start - measures_lead(clinic) <= now <= session.end
-    )
+    return _measures_open(assignment.session, clinic, now)
 
 
 @dataclass
@@ -109,38 +94,50 @@ class Waiting:
     closes_at: datetime.datetime | None
 
 
-def waiting_for(patient, clinic, now=None):
-    """What the patient is asked to fill in now, making measure assignments as their
-    sessions come within the opening window. A fixed number of queries."""
-    now = now or timezone.now()
-    session_ids = list(open_sessions(patient, clinic, now).values_list("id", "course"))
-    if session_ids:
-        Assignment.objects.bulk_create(
-            [
-                Assignment(patient=patient, course_id=course_id, session_id=sid, code=c)
-                for sid, course_id in session_ids
-                for c in MEASURES
-            ],
-            ignore_conflicts=True,
-        )
-    assignments = (
-        Assignment.objects.filter(patient=patient)
-        .filter(
-            Q(
-                session__isnull=True,
-                course__status__in=[Course.Status.OFFERED, Course.Status.ACTIVE],
-            )
-            | Q(session__in=[sid for sid, _ in session_ids])
-        )
-        .select_related("session", "response")
-        .order_by("session__start", "code")
+def _measures_open(session, clinic, now):
+    return (
+        session.status == Session.Status.BOOKED
+        and session.start - measures_lead(clinic) <= now <= session.end
     )
+
+
+def waiting_for(course, sessions, clinic, now=None):
+    """What the patient is asked to fill in now for their course (whose `sessions`
+    the caller has loaded), making measure assignments as sessions come within the
+    opening window. One query, three on the visit that opens a session's measures."""
+    now = now or timezone.now()
+    if course.status not in (Course.Status.OFFERED, Course.Status.ACTIVE):
+        return []
+    by_id = {session.id: session for session in sessions}
+    open_ids = [
+        session.id
+        for session in sessions
+        if course.status == Course.Status.ACTIVE
+        and _measures_open(session, clinic, now)
+    ]
+    query = (
+        Assignment.objects.filter(course=course)
+        .filter(Q(session__isnull=True) | Q(session_id__in=open_ids))
+        .select_related("response")
+    )
+    assignments = list(query)
+    have = {(a.session_id, a.code) for a in assignments}
+    missing = [
+        Assignment(patient_id=course.patient_id, course=course, session_id=sid, code=c)
+        for sid in open_ids
+        for c in MEASURES
+        if (sid, c) not in have
+    ]
+    if missing:
+        Assignment.objects.bulk_create(missing, ignore_conflicts=True)
+        assignments = list(query.all())  # a fresh query, not the cached result
     waiting = []
     for assignment in assignments:
         response = getattr(assignment, "response", None)
         if response is not None and response.is_submitted:
             continue
-        session = assignment.session
+        session = by_id.get(assignment.session_id)
+        assignment.session = session
         waiting.append(
             Waiting(
                 assignment=assignment,
@@ -149,6 +146,7 @@ def waiting_for(patient, clinic, now=None):
                 closes_at=session.end if session else None,
             )
         )
+    waiting.sort(key=lambda w: (w.closes_at is not None, w.closes_at or now, w.title))
     return waiting
 
 

@@ -260,6 +260,18 @@ class Course(models.Model):
         max_length=20, choices=Status.choices, default=Status.ACTIVE
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set once, when the patient first agrees a focus: the initial phase ends here.
+    focus_agreed_session = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Discharge (therapy.focus.discharge_course).
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    end_reason = models.CharField("reason for ending", max_length=300, blank=True)
 
     objects = CourseQuerySet.as_manager()
 
@@ -597,3 +609,7 @@ class ClinicalNoteAddendum(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Addenda cannot be deleted.")
+
+
+# The focus agreement, the goodbye letter: their own module, registered here.
+from .focus_models import FocusAgreement, GoodbyeLetter  # noqa: E402, F401

@@ -189,12 +189,17 @@ def find_conflicts(planned, *, therapist, patient, room=None, exclude=None):
 
 
 def phase_for(course, number):
-    """Initial until a focus is agreed, then middle; the last four planned sessions are
-    the ending. (Focus agreement arrives with the focus work; until then: initial.)"""
+    """The phase a session belongs to: initial (open-ended) until the patient agrees
+    a focus, middle from the session at which they agreed it, ending for the last
+    four planned sessions, completed once the course is closed. No queries: the
+    agreeing session is kept on the course."""
     if course.status in (Course.Status.COMPLETED, Course.Status.DROPPED_OUT):
         return "completed"
     if number > course.planned_sessions - ENDING_SESSIONS:
         return "ending"
+    agreed = course.focus_agreed_session
+    if agreed is not None and number >= agreed:
+        return "middle"
     return "initial"
 
 

@@ -24,10 +24,10 @@ from dit_portal.audit import services as audit
 from patients.models import Patient
 from questionnaires import services as questionnaires
 
-from . import notes, services
+from . import focus, notes, services
 from .calendar import calendar_response
 from .context_processors import clinic as clinic_context
-from .models import ClinicalNote, Course, Session
+from .models import ClinicalNote, Course, FocusAgreement, GoodbyeLetter, Session
 from .permissions import get_course_for, get_session_for
 from .services import BookingError
 from .session_forms import (
@@ -45,6 +45,30 @@ PHASES = {
     "middle": "Middle phase",
     "ending": "Ending phase",
     "completed": "Completed",
+}
+
+# What the patient reads about the phase their therapy is in.
+PHASE_GUIDE = {
+    "initial": (
+        "You and your therapist are getting to know how you relate to the people "
+        "in your life and what has been hard. There is no set number of sessions "
+        "for this. It ends when you both agree a focus: one pattern in your "
+        "relationships to work on."
+    ),
+    "middle": (
+        "You have agreed a focus, and the sessions now work on it: where the "
+        "pattern shows up in your life now, including, sometimes, with your "
+        "therapist, and how it affects the way you feel."
+    ),
+    "ending": (
+        "These are the last sessions of your course. You and your therapist will "
+        "talk about how it feels to finish, what has changed and what you want to "
+        "keep working on. Your therapist will give you a goodbye letter."
+    ),
+    "completed": (
+        "Your course of therapy has ended. Your goodbye letter, if you had one, "
+        "stays here for you to read."
+    ),
 }
 
 # What the patient reads about each session's status.
@@ -156,13 +180,28 @@ def my_therapy(request):
         course = courses.first()
 
     sessions, next_session = [], None
-    waiting = questionnaires.waiting_for(patient, clinic, now)
+    waiting = []
+    phase = shared_focus = letter = None
     if course is not None:
         audit.record(request, audit.Action.VIEW, course, patient=patient)
         sessions = list(
             course.sessions.select_related("room", "replaces").order_by("number")
         )
         next_session = _describe(sessions, course, clinic, now)
+        waiting = questionnaires.waiting_for(course, sessions, clinic, now)
+        if course.status != Course.Status.OFFERED:
+            phase = focus.phase_of_sessions(course, sessions, now)
+        shared_focus = (
+            FocusAgreement.objects.visible_to(request.user)
+            .filter(course=course)
+            .order_by("-version")
+            .first()
+        )
+        letter = (
+            GoodbyeLetter.objects.visible_to(request.user, now)
+            .filter(course=course)
+            .first()
+        )
     return render(
         request,
         "therapy/my_therapy.html",
@@ -173,6 +212,11 @@ def my_therapy(request):
             "next_session": next_session,
             "offer_form": offer_form,
             "waiting": waiting,
+            "phase": phase,
+            "phase_label": PHASES.get(phase),
+            "phase_guide": PHASE_GUIDE.get(phase),
+            "shared_focus": shared_focus,
+            "letter": letter,
         },
     )
 
@@ -423,8 +467,26 @@ def course_timeline(request, public_id):
             session.replacement = session.replaced_by
         except Session.DoesNotExist:
             session.replacement = None
+    phase = focus.phase_of_sessions(course, sessions)
+    latest_focus = letter = None
+    if request.user == course.therapist:
+        latest_focus = focus.latest_focus(course)
+        letter = (
+            GoodbyeLetter.objects.filter(course=course)
+            .select_related("shared_session")
+            .first()
+        )
     return render(
         request,
         "therapy/sessions/course.html",
-        {"course": course, "sessions": sessions, "clinic": clinic},
+        {
+            "course": course,
+            "sessions": sessions,
+            "clinic": clinic,
+            "phase_label": PHASES.get(phase),
+            "is_their_therapist": request.user == course.therapist,
+            "latest_focus": latest_focus,
+            "letter": letter,
+            "is_closed": course.status in focus.CLOSED,
+        },
     )

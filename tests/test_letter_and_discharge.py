@@ -1,0 +1,290 @@
+"""The goodbye letter (ending phase, shared at a chosen session, PDF for its patient
+only, kept in the record) and discharge (completed or dropped out, sessions to come
+cancelled, the end-of-therapy message, the outcome summary)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from dit_portal.audit.models import AuditEvent
+from patients.models import Patient
+from therapy import focus, outcomes
+from therapy.models import Course, FocusAgreement, GoodbyeLetter, Message, Session
+
+from .focus_helpers import begin_session, focus_data
+
+pytestmark = pytest.mark.django_db
+
+LETTER = {
+    "focus": "We worked on how you step back when you fear being “too much”.",
+    "changes": "You have started to say what you need — at work and at home.",
+    "still_to_work_on": "Noticing the pull to withdraw when you feel ashamed.",
+}
+
+
+@pytest.fixture
+def ending(course):
+    begin_session(course, 13)
+    return course
+
+
+@pytest.fixture
+def letter(ending):
+    letter = focus.save_letter(ending, by=ending.therapist, data=LETTER)
+    return focus.share_letter(
+        letter, by=ending.therapist, session=ending.sessions.get(number=13)
+    )
+
+
+# The letter --------------------------------------------------------------------------
+
+
+def test_the_letter_is_written_in_the_ending_phase(therapist_client, course):
+    url = reverse("letter_edit", args=[course.public_id])
+    begin_session(course, 12)
+    response = therapist_client.post(url, LETTER)
+    assert response.status_code == 200
+    assert "which starts at session 13" in response.content.decode()
+    assert not GoodbyeLetter.objects.exists()
+
+    begin_session(course, 13)
+    response = therapist_client.post(url, LETTER)
+    letter = GoodbyeLetter.objects.get()
+    assert response.url == reverse("letter_detail", args=[letter.public_id])
+    assert letter.is_draft and letter.focus == LETTER["focus"]
+    assert AuditEvent.objects.filter(
+        action="create", object_id=str(letter.public_id)
+    ).exists()
+
+
+def test_sharing_the_letter_at_a_chosen_ending_session(therapist_client, ending):
+    letter = focus.save_letter(ending, by=ending.therapist, data=LETTER)
+    url = reverse("share_letter", args=[letter.public_id])
+    html = therapist_client.get(url).content.decode()
+    assert "Session 13," in html and "Session 16," in html and "Session 12," not in html
+
+    session_12 = ending.sessions.get(number=12)
+    response = therapist_client.post(url, {"session": session_12.public_id})
+    assert response.status_code == 200
+    assert "Choose one of the ending sessions listed" in response.content.decode()
+    response = therapist_client.post(url, {})
+    assert "Choose the session at which you will share" in response.content.decode()
+    response = therapist_client.post(url, {"session": "not-a-session"})
+    assert "Choose one of the ending sessions listed" in response.content.decode()
+
+    session_15 = ending.sessions.get(number=15)
+    therapist_client.post(url, {"session": session_15.public_id})
+    letter.refresh_from_db()
+    assert letter.status == GoodbyeLetter.Status.SHARED
+    assert letter.shared_session == session_15
+    message = Message.objects.filter(kind=Message.Kind.WAITING).latest("pk")
+    assert message.recipient == ending.patient.user
+    assert message.due_at == session_15.start
+    assert AuditEvent.objects.filter(
+        action="share", object_id=str(letter.public_id)
+    ).exists()
+
+
+def test_an_unfinished_letter_cannot_be_shared(therapist_client, ending):
+    letter = focus.save_letter(
+        ending, by=ending.therapist, data={**LETTER, "changes": ""}
+    )
+    url = reverse("share_letter", args=[letter.public_id])
+    session = ending.sessions.get(number=14)
+    response = therapist_client.post(url, {"session": session.public_id})
+    assert "Write each part of the letter" in response.content.decode()
+    letter.refresh_from_db()
+    assert letter.is_draft
+
+
+def test_a_shared_letter_is_fixed(therapist_client, letter):
+    url = reverse("letter_edit", args=[letter.course.public_id])
+    response = therapist_client.get(url)
+    assert response.url == reverse("letter_detail", args=[letter.public_id])
+    with pytest.raises(focus.FocusError):
+        focus.save_letter(letter.course, by=letter.course.therapist, data=LETTER)
+
+
+def test_the_patient_reads_the_letter_and_downloads_it(patient_client, letter):
+    html = patient_client.get(reverse("my_therapy")).content.decode()
+    detail = reverse("letter_detail", args=[letter.public_id])
+    assert detail in html
+    html = patient_client.get(detail).content.decode()
+    assert "You have started to say what you need" in html
+
+    response = patient_client.get(reverse("letter_pdf", args=[letter.public_id]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert "attachment" in response["Content-Disposition"]
+    assert AuditEvent.objects.filter(
+        action="export",
+        object_id=str(letter.public_id),
+        actor=letter.course.patient.user,
+    ).exists()
+
+
+def test_the_pdf_is_for_its_patient_and_therapist_only(
+    client, letter, other_patient, other_therapist, clinic_admin
+):
+    url = reverse("letter_pdf", args=[letter.public_id])
+    client.force_login(letter.course.therapist)
+    response = client.get(url)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    for outsider in [other_patient.user, other_therapist, clinic_admin]:
+        client.force_login(outsider)
+        assert client.get(url).status_code == 404, outsider.role
+    client.logout()
+    assert client.get(url).status_code == 302  # to sign in
+
+
+def test_the_letter_stays_in_the_record_after_discharge(patient_client, letter):
+    focus.discharge_course(
+        letter.course, by=letter.course.therapist, status=Course.Status.COMPLETED
+    )
+    html = patient_client.get(reverse("my_therapy")).content.decode()
+    assert reverse("letter_detail", args=[letter.public_id]) in html
+    assert "Your course of therapy has ended" in html
+    response = patient_client.get(reverse("letter_pdf", args=[letter.public_id]))
+    assert response.status_code == 200
+
+
+# Discharge ---------------------------------------------------------------------------
+
+
+def test_completing_a_course(therapist_client, course, patient):
+    begin_session(course, 14)
+    url = reverse("discharge_course", args=[course.public_id])
+    assert therapist_client.get(url).status_code == 200
+    future = list(course.sessions.filter(number__gt=14))
+    reminders = Message.objects.filter(
+        session__in=future, kind=Message.Kind.REMINDER, status=Message.Status.PENDING
+    )
+    assert reminders.exists()
+
+    response = therapist_client.post(url, {"status": "completed"})
+    assert response.url == url
+    course.refresh_from_db()
+    patient.refresh_from_db()
+    assert course.status == Course.Status.COMPLETED
+    assert course.ended_by == course.therapist and course.ended_at
+    assert patient.status == Patient.Status.DISCHARGED
+    statuses = dict(course.sessions.values_list("number", "status"))
+    assert statuses[14] == Session.Status.BOOKED  # already begun: left to record
+    assert all(statuses[n] == Session.Status.CANCELLED_BY_CLINIC for n in (15, 16))
+    assert course.sessions.count() == 16  # nothing is replaced
+    assert not reminders.exists()
+    ended = Message.objects.get(kind=Message.Kind.END_OF_THERAPY)
+    assert ended.recipient == patient.user and ended.course == course
+    assert not Message.objects.filter(kind=Message.Kind.SESSION_CANCELLED).exists()
+    assert AuditEvent.objects.filter(
+        action="change", object_id=str(course.public_id)
+    ).exists()
+    html = therapist_client.get(url).content.decode()
+    assert "Course ended" in html and "Completed" in html
+
+
+def test_a_clinic_admin_records_a_drop_out_with_a_reason(
+    clinic_admin_client, course, patient
+):
+    begin_session(course, 3)
+    url = reverse("discharge_course", args=[course.public_id])
+    response = clinic_admin_client.post(url, {"status": "dropped_out", "reason": " "})
+    assert response.status_code == 200
+    assert "Give the reason the patient dropped out" in response.content.decode()
+    response = clinic_admin_client.post(url, {})
+    assert "Choose how the course ended" in response.content.decode()
+    course.refresh_from_db()
+    assert course.status == Course.Status.ACTIVE
+
+    clinic_admin_client.post(
+        url, {"status": "dropped_out", "reason": "Moved out of the area"}
+    )
+    course.refresh_from_db()
+    patient.refresh_from_db()
+    assert course.status == Course.Status.DROPPED_OUT
+    assert course.end_reason == "Moved out of the area"
+    assert patient.status == Patient.Status.DROPPED_OUT
+    assert not course.sessions.filter(number__gt=3, status="booked").exists()
+
+
+def test_a_course_is_closed_once(therapist_client, course):
+    url = reverse("discharge_course", args=[course.public_id])
+    therapist_client.post(url, {"status": "completed"})
+    response = therapist_client.post(url, {"status": "dropped_out", "reason": "x"})
+    assert response.status_code == 302
+    course.refresh_from_db()
+    assert course.status == Course.Status.COMPLETED
+    assert Message.objects.filter(kind=Message.Kind.END_OF_THERAPY).count() == 1
+    with pytest.raises(focus.FocusError):
+        focus.discharge_course(course, by=course.therapist, status="completed")
+
+
+def test_a_closed_course_takes_no_more_focus_changes(therapist_client, course):
+    focus.discharge_course(course, by=course.therapist, status="completed")
+    url = reverse("focus_draft", args=[course.public_id])
+    response = therapist_client.post(url, focus_data())
+    assert response.status_code == 200
+    assert "This course has ended" in response.content.decode()
+    assert not FocusAgreement.objects.exists()
+
+
+def test_the_outcome_page_counts_attended_sessions(therapist_client, course):
+    begin_session(course, 3)
+    for number, status in [(1, "attended"), (2, "late_seen"), (3, "dna")]:
+        Session.objects.filter(course=course, number=number).update(status=status)
+    url = reverse("discharge_course", args=[course.public_id])
+    html = therapist_client.get(url).content.decode()
+    assert outcomes.attended_count(course) == 2
+    assert "Finished treatment (2 or more attended)" in html
+
+
+def test_for_course_uses_the_questionnaires_scores(course):
+    """Integration with the questionnaires app; skipped only while that app does not
+    provide first_and_last_totals (no score is ever made up here)."""
+    questionnaires = pytest.importorskip("questionnaires.services")
+    if not hasattr(questionnaires, "first_and_last_totals"):
+        pytest.skip("questionnaires.services.first_and_last_totals is not built yet")
+    outcome = outcomes.for_course(course)
+    assert outcome.attended == 0
+    assert outcome.finished_treatment is False
+    totals = questionnaires.first_and_last_totals(course)
+    assert (outcome.phq9_first, outcome.phq9_last) == tuple(totals["phq9"])
+    assert (outcome.gad7_first, outcome.gad7_last) == tuple(totals["gad7"])
+
+
+# Queries -----------------------------------------------------------------------------
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_focus_history_runs_a_fixed_number_of_queries(therapist_client, course):
+    url = reverse("focus_history", args=[course.public_id])
+    focus.save_focus_draft(course, by=course.therapist, data=focus_data())
+    therapist_client.get(url)
+    few = count_queries(therapist_client, url)
+    for _ in range(8):
+        draft = focus.save_focus_draft(course, by=course.therapist, data=focus_data())
+        focus.share_focus(draft, by=course.therapist)
+    assert course.focus_agreements.count() == 8
+    many = count_queries(therapist_client, url)
+    assert few == many
+    assert many <= 10
+
+
+def test_course_pages_stay_within_their_query_bounds(client, letter, course):
+    v1 = focus.save_focus_draft(course, by=course.therapist, data=focus_data())
+    focus.share_focus(v1, by=course.therapist)
+    client.force_login(course.patient.user)
+    client.get(reverse("my_therapy"))
+    assert count_queries(client, reverse("my_therapy")) <= 10
+    client.force_login(course.therapist)
+    url = reverse("course_timeline", args=[course.public_id])
+    client.get(url)
+    assert count_queries(client, url) <= 13  # notes, focus and letter: one query each
