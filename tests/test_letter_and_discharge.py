@@ -9,9 +9,10 @@ from django.urls import reverse
 
 from dit_portal.audit.models import AuditEvent
 from patients.models import Patient
-from therapy import focus, outcomes
+from therapy import focus, outcomes, services
 from therapy.models import Course, FocusAgreement, GoodbyeLetter, Message, Session
 
+from .factories import gad7_answers, phq9_answers, send_measure
 from .focus_helpers import begin_session, focus_data
 
 pytestmark = pytest.mark.django_db
@@ -240,18 +241,30 @@ def test_the_outcome_page_counts_attended_sessions(therapist_client, course):
     assert "Finished treatment (2 or more attended)" in html
 
 
-def test_for_course_uses_the_questionnaires_scores(course):
-    """Integration with the questionnaires app; skipped only while that app does not
-    provide first_and_last_totals (no score is ever made up here)."""
-    questionnaires = pytest.importorskip("questionnaires.services")
-    if not hasattr(questionnaires, "first_and_last_totals"):
-        pytest.skip("questionnaires.services.first_and_last_totals is not built yet")
+def test_outcome_comes_from_the_patients_sent_measures(therapist_client, course):
+    """End to end: PHQ-9 and GAD-7 sent before sessions 1 and 6, six sessions
+    attended; the discharge page reports recovery from those scores."""
+    send_measure(course.sessions.get(number=1), "phq9", phq9_answers(15))
+    send_measure(course.sessions.get(number=1), "gad7", gad7_answers(11))
+    send_measure(course.sessions.get(number=6), "phq9", phq9_answers(7))
+    send_measure(course.sessions.get(number=6), "gad7", gad7_answers(5))
+    begin_session(course, 7)
+    for session in course.sessions.filter(number__lte=6):
+        services.record_attendance(
+            session, Session.Status.ATTENDED, by=course.therapist
+        )
     outcome = outcomes.for_course(course)
-    assert outcome.attended == 0
-    assert outcome.finished_treatment is False
-    totals = questionnaires.first_and_last_totals(course)
-    assert (outcome.phq9_first, outcome.phq9_last) == tuple(totals["phq9"])
-    assert (outcome.gad7_first, outcome.gad7_last) == tuple(totals["gad7"])
+    assert (outcome.phq9_first, outcome.phq9_last) == (15, 7)
+    assert (outcome.gad7_first, outcome.gad7_last) == (11, 5)
+    assert outcome.attended == 6 and outcome.finished_treatment
+    assert outcome.case_at_start and outcome.recovered
+    assert outcome.reliable_improvement and not outcome.reliable_deterioration
+    page = therapist_client.get(reverse("discharge_course", args=[course.public_id]))
+    html = " ".join(page.content.decode().split())
+    assert (
+        '<dt class="nhsuk-summary-list__key">Recovered</dt> '
+        '<dd class="nhsuk-summary-list__value">Yes</dd>'
+    ) in html
 
 
 # Queries -----------------------------------------------------------------------------

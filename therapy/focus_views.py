@@ -284,10 +284,7 @@ def discharge(request, public_id):
                 return redirect("discharge_course", public_id=course.public_id)
     if request.method == "GET":
         audit.record(request, audit.Action.VIEW, course, patient=course.patient)
-    try:
-        outcome = outcomes.for_course(course)
-    except ImportError:
-        outcome = None  # the questionnaires app does not provide scores yet
+    outcome = outcomes.for_course(course)
     return render(
         request,
         "therapy/discharge.html",

@@ -105,9 +105,7 @@ def attended_count(course):
 
 def for_course(course):
     """The course's outcome from its attendance and its first and last PHQ-9 and
-    GAD-7 totals. The totals come from the questionnaires app; until it provides
-    first_and_last_totals this raises ImportError (the page says measures are not
-    available; no score is ever made up)."""
+    GAD-7 totals, which come from the questionnaires app."""
     from questionnaires.services import first_and_last_totals
 
     totals = first_and_last_totals(course)
