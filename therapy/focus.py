@@ -6,6 +6,7 @@ is waiting in the portal (Message.Kind.WAITING) or that therapy has ended; never
 content. Views write the audit events."""
 
 from django.db import transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from patients.models import Patient
@@ -16,6 +17,10 @@ from .services import ENDING_SESSIONS, drop_reminders, phase_for, queue_message
 FOCUS_FIELDS = (*FocusAgreement.WORKING_FIELDS, "patient_summary")
 LETTER_FIELDS = GoodbyeLetter.SECTIONS
 CLOSED = (Course.Status.COMPLETED, Course.Status.DROPPED_OUT)
+
+# The initial phase is open-ended; from this session without an agreed focus the
+# therapist's caseload prompts them (a prompt, never a block).
+FOCUS_PROMPT_FROM = 5
 
 
 class FocusError(Exception):
@@ -49,15 +54,43 @@ def current_session(course, now=None):
     )
 
 
+def session_now(sessions, now=None):
+    """The number of the current or most recent session among `sessions` (already
+    fetched, no queries): the last that has begun and was not cancelled; None before
+    the first."""
+    now = now or timezone.now()
+    started = [s for s in sessions if s.is_live and s.start <= now]
+    return max(started, key=lambda s: s.start).number if started else None
+
+
+def with_focus_prompt(patients, therapist, now=None):
+    """Annotate each patient with `initial_session`: the number of the latest session
+    begun on their active course with `therapist` while no focus is agreed (None
+    otherwise), and whether that calls for the caseload prompt. One aggregate."""
+    return patients.annotate(
+        initial_session=Max(
+            "sessions__number",
+            filter=Q(
+                sessions__therapist=therapist,
+                sessions__course__status=Course.Status.ACTIVE,
+                sessions__course__focus_agreed_session__isnull=True,
+                sessions__status__in=Session.LIVE_STATUSES,
+                sessions__start__lte=now or timezone.now(),
+            ),
+        )
+    )
+
+
+def needs_focus_prompt(initial_session):
+    return initial_session is not None and initial_session >= FOCUS_PROMPT_FROM
+
+
 def phase_of_sessions(course, sessions, now=None):
     """The course's phase now, from its sessions (already fetched, no queries)."""
     if course.status in CLOSED:
         return "completed"
-    now = now or timezone.now()
-    started = [s for s in sessions if s.is_live and s.start <= now]
-    if not started:
-        return "initial"
-    return phase_for(course, max(started, key=lambda s: s.start).number)
+    number = session_now(sessions, now)
+    return "initial" if number is None else phase_for(course, number)
 
 
 # Focus agreement ------------------------------------------------------------------

@@ -331,7 +331,8 @@ def _attach_notes(user, sessions):
 @therapist_required
 def caseload(request):
     audit.record(request, audit.Action.VIEW, object_type="therapy.Caseload")
-    patients = (
+    now = timezone.now()
+    patients = focus.with_focus_prompt(
         Patient.objects.visible_to(request.user)
         .select_related("user")
         .annotate(
@@ -339,12 +340,17 @@ def caseload(request):
                 "sessions__start",
                 filter=Q(
                     sessions__status=Session.Status.BOOKED,
-                    sessions__start__gte=timezone.now(),
+                    sessions__start__gte=now,
                     sessions__therapist=request.user,
                 ),
             )
-        )
+        ),
+        request.user,
+        now,
     )
+    patients = list(patients)
+    for patient in patients:
+        patient.focus_prompt = focus.needs_focus_prompt(patient.initial_session)
     return render(
         request,
         "therapy/caseload.html",
@@ -468,6 +474,7 @@ def course_timeline(request, public_id):
         except Session.DoesNotExist:
             session.replacement = None
     phase = focus.phase_of_sessions(course, sessions)
+    number_now = focus.session_now(sessions)
     latest_focus = letter = None
     if request.user == course.therapist:
         latest_focus = focus.latest_focus(course)
@@ -484,6 +491,7 @@ def course_timeline(request, public_id):
             "sessions": sessions,
             "clinic": clinic,
             "phase_label": PHASES.get(phase),
+            "session_now": number_now,
             "is_their_therapist": request.user == course.therapist,
             "latest_focus": latest_focus,
             "letter": letter,
