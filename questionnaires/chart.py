@@ -6,7 +6,7 @@ numbers with the phase each falls in. The page shows the same data as a table.""
 from dataclasses import dataclass, field
 
 WIDTH, HEIGHT = 640, 320
-LEFT, RIGHT, TOP, BOTTOM = 44, 128, 12, 64
+LEFT, RIGHT, TOP, BOTTOM = 44, 150, 12, 68
 BAND_FILLS = ["#e8f1f8", "#d2e3f1", "#ffeb99", "#ffd4b3", "#f6c8c8"]
 PHASE_NAMES = {
     "initial": "Initial",
@@ -58,7 +58,7 @@ def build(*, code, title, definition, points, sessions, phase_for):
         "y_label_x": LEFT - 6,
         "tick_y": TOP + plot_h + 16,
         "phase_line_y": TOP + plot_h + 26,
-        "phase_y": TOP + plot_h + 40,
+        "phase_y": TOP + plot_h + 42,
         "caption_y": HEIGHT - 4,
     }
     for index, (low, high, label) in enumerate(definition["bands"]):
