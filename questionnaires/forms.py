@@ -1,6 +1,7 @@
 """One form per question group (one page), built from the instrument's definition."""
 
 from django import forms
+from django.utils.html import format_html
 
 from .definitions import PREFER_NOT
 
@@ -45,7 +46,12 @@ class GroupForm(forms.Form):
                 )
                 if item.get("prefer_not"):
                     self.fields[prefer_not_name(item["id"])] = forms.BooleanField(
-                        label="I'd rather not say",
+                        # Each box names its question for screen readers.
+                        label=format_html(
+                            "I'd rather not say"
+                            '<span class="nhsuk-u-visually-hidden">: {}</span>',
+                            item["text"],
+                        ),
                         required=False,
                         initial=value == PREFER_NOT,
                     )

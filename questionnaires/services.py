@@ -83,7 +83,9 @@ def is_open(assignment, clinic, now=None):
     now = now or timezone.now()
     if assignment.session_id is None:
         return assignment.course.status in (Course.Status.OFFERED, Course.Status.ACTIVE)
-    return _measures_open(assignment.session, clinic, now)
+    return assignment.course.status == Course.Status.ACTIVE and _measures_open(
+        assignment.session, clinic, now
+    )
 
 
 @dataclass
@@ -288,10 +290,13 @@ def course_scores(course, responses=None):
 
 
 def first_and_last_totals(course):
-    """{"phq9": (first, last), "gad7": (first, last)}, None where there is no score."""
+    """{"phq9": (first, last), "gad7": (first, last)}: None where there is no score,
+    and `last` is None while there is only one (change needs two measurements)."""
     result = {}
     for code, points in course_scores(course).items():
-        result[code] = (points[0][1], points[-1][1]) if points else (None, None)
+        first = points[0][1] if points else None
+        last = points[-1][1] if len(points) > 1 else None
+        result[code] = (first, last)
     return result
 
 

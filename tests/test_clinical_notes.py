@@ -351,3 +351,13 @@ def test_timeline_queries_stay_flat_with_notes(therapist_client, therapist, cour
         notes.start_note(session, by=therapist, relationships=f"Session {number}")
     many = count()
     assert few == many
+
+
+def test_a_refused_signing_still_audits_the_note_it_shows(therapist_client, draft):
+    views = AuditEvent.objects.filter(action="view", object_id=str(draft.public_id))
+    before = views.count()
+    page = therapist_client.post(reverse("sign_note", args=[draft.public_id]), {})
+    assert SECRET in page.content.decode()  # shown again with the error
+    draft.refresh_from_db()
+    assert not draft.is_signed
+    assert views.count() == before + 1

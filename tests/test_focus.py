@@ -126,7 +126,12 @@ def test_the_whole_arc_on_one_course(client, course, therapist, patient):
     course.refresh_from_db()
     assert course.status == Course.Status.COMPLETED
     assert phases(course) == "completed"
-    assert services.phase_for(course, 5) == "completed"
+    # Each session keeps the phase it was held in, for the timeline and the charts.
+    assert [services.phase_for(course, n) for n in (4, 5, 13)] == [
+        "initial",
+        "middle",
+        "ending",
+    ]
 
 
 def test_sharing_needs_the_patient_summary(therapist_client, course):
@@ -325,3 +330,14 @@ def test_a_patient_does_not_see_the_letter_before_its_session(patient_client, co
     assert patient_client.get(url).status_code == 200
     assert GoodbyeLetter.objects.get().shared_session.number == 14
     assert Session.objects.filter(course=course).count() == 16
+
+
+def test_a_refused_share_still_audits_the_page_it_shows(therapist_client, course):
+    draft = focus.save_focus_draft(course, by=course.therapist, data=focus_data())
+    focus.share_focus(draft, by=course.therapist)
+    before = AuditEvent.objects.filter(object_id=str(draft.public_id)).count()
+    page = therapist_client.post(reverse("share_focus", args=[draft.public_id]))
+    assert WORKING["self_in_relation"] in page.content.decode()
+    assert AuditEvent.objects.filter(object_id=str(draft.public_id)).count() == (
+        before + 1
+    )

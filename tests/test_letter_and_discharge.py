@@ -301,3 +301,46 @@ def test_course_pages_stay_within_their_query_bounds(client, letter, course):
     url = reverse("course_timeline", args=[course.public_id])
     client.get(url)
     assert count_queries(client, url) <= 13  # notes, focus and letter: one query each
+
+
+def test_a_clinic_admin_sees_attendance_but_no_scores_at_discharge(
+    clinic_admin_client, course
+):
+    send_measure(course.sessions.get(number=1), "phq9", phq9_answers(17))
+    send_measure(course.sessions.get(number=2), "phq9", phq9_answers(4))
+    url = reverse("discharge_course", args=[course.public_id])
+    html = clinic_admin_client.get(url).content.decode()
+    assert "Attended sessions" in html
+    assert "17 and 4" not in html and "PHQ-9, first and last" not in html
+    assert "Recovered" not in html
+
+
+def test_one_score_is_not_enough_to_judge_change(course):
+    send_measure(course.sessions.get(number=1), "phq9", phq9_answers(17))
+    send_measure(course.sessions.get(number=1), "gad7", gad7_answers(12))
+    outcome = outcomes.for_course(course)
+    assert (outcome.phq9_first, outcome.phq9_last) == (17, None)
+    assert outcome.case_at_start is True
+    assert outcome.recovered is None and outcome.reliable_improvement is None
+
+
+def test_a_letter_shared_at_a_session_cut_by_early_discharge_is_readable_at_once(
+    therapist_client, client, course
+):
+    begin_session(course, 13)
+    letter = focus.save_letter(
+        course,
+        by=course.therapist,
+        data={"focus": "F", "changes": "C", "still_to_work_on": "S"},
+    )
+    focus.share_letter(
+        letter, by=course.therapist, session=course.sessions.get(number=16)
+    )
+    client.force_login(course.patient.user)
+    url = reverse("letter_detail", args=[letter.public_id])
+    assert client.get(url).status_code == 404  # session 16 is weeks away
+    focus.discharge_course(course, by=course.therapist, status=Course.Status.COMPLETED)
+    assert client.get(url).status_code == 200
+    waiting = Message.objects.filter(kind=Message.Kind.WAITING).latest("pk")
+    ended = Message.objects.get(kind=Message.Kind.END_OF_THERAPY)
+    assert waiting.due_at <= ended.due_at  # the notice goes now, not in three weeks

@@ -216,3 +216,23 @@ def test_item_9_raises_one_risk_flag_and_one_message(
         assert "020 7946 0000" in sent  # the clinic's phone
     else:
         assert "116 123" not in sent.split("<footer")[0]
+
+
+def test_each_rather_not_say_box_names_its_question(patient_client, course):
+    html = patient_client.get(_page(_intake(course), 1)).content.decode()
+    label = (
+        'rather not say<span class="nhsuk-u-visually-hidden">: '
+        "What has led you to ask for help now?</span>"
+    )
+    assert label in html
+
+
+def test_measures_close_when_the_course_is_closed(patient_client, session_soon):
+    from therapy import focus
+
+    phq9 = _measure_after_home(patient_client, session_soon, "phq9")
+    focus.discharge_course(
+        session_soon.course, by=session_soon.therapist, status="completed"
+    )
+    page = patient_client.get(_page(phq9, 1), follow=True)
+    assert "This questionnaire has closed" in page.content.decode()

@@ -287,5 +287,10 @@ def discharge_course(course, *, by, status, reason=""):
             else Patient.Status.DROPPED_OUT
         )
         patient.save(update_fields=["status"])
+        # A letter shared at a session that will not now happen is readable at once,
+        # so its "something is waiting" message goes now too.
+        Message.objects.pending().filter(
+            course=course, kind=Message.Kind.WAITING, due_at__gt=now
+        ).update(due_at=now)
         queue_message(Message.Kind.END_OF_THERAPY, patient.user, course=course)
         return course

@@ -122,10 +122,13 @@ class GoodbyeLetterQuerySet(models.QuerySet):
         if user.is_therapist:
             return self.filter(course__therapist=user)
         if user.is_patient:
+            # From the session it was shared at, or at once if the course closed
+            # before that session came.
             return self.filter(
+                models.Q(shared_session__start__lte=now or timezone.now())
+                | models.Q(course__ended_at__isnull=False),
                 course__patient__user=user,
                 status=GoodbyeLetter.Status.SHARED,
-                shared_session__start__lte=now or timezone.now(),
             )
         return self.none()
 

@@ -79,7 +79,7 @@ def focus_draft(request, public_id):
             audit.record(request, action, focus, patient=course.patient)
             messages.success(request, f"Version {focus.version} of the focus is saved.")
             return redirect("focus_detail", public_id=focus.public_id)
-    if request.method == "GET" and latest is not None:
+    if latest is not None:  # the page shows it, with or without form errors
         audit.record(request, audit.Action.VIEW, latest, patient=course.patient)
     return render(
         request,
@@ -91,8 +91,7 @@ def focus_draft(request, public_id):
 @login_required
 def focus_detail(request, public_id, error=None):
     focus = get_focus_to_write(request.user, public_id)
-    if error is None:
-        audit.record(request, audit.Action.VIEW, focus, patient=focus.course.patient)
+    audit.record(request, audit.Action.VIEW, focus, patient=focus.course.patient)
     return render(
         request,
         "therapy/focus/detail.html",
@@ -150,8 +149,7 @@ def patient_focus(request, public_id):
     elif request.method == "POST":
         messages.error(request, "This focus is not waiting for your answer.")
         return redirect("patient_focus", public_id=focus.public_id)
-    if request.method == "GET":
-        audit.record(request, audit.Action.VIEW, focus, patient=focus.course.patient)
+    audit.record(request, audit.Action.VIEW, focus, patient=focus.course.patient)
     return render(request, "therapy/focus/patient.html", {"focus": focus, "form": form})
 
 
@@ -177,7 +175,7 @@ def letter_edit(request, public_id):
             audit.record(request, action, saved, patient=course.patient)
             messages.success(request, "The goodbye letter is saved.")
             return redirect("letter_detail", public_id=saved.public_id)
-    if request.method == "GET" and letter is not None:
+    if letter is not None:  # the page shows it, with or without form errors
         audit.record(request, audit.Action.VIEW, letter, patient=course.patient)
     return render(
         request,
@@ -228,8 +226,7 @@ def share_letter(request, public_id):
                 f"The letter will be shared at session {letter.shared_session.number}.",
             )
             return redirect("letter_detail", public_id=letter.public_id)
-    if request.method == "GET":
-        audit.record(request, audit.Action.VIEW, letter, patient=course.patient)
+    audit.record(request, audit.Action.VIEW, letter, patient=course.patient)
     return render(
         request,
         "therapy/letter/share.html",
@@ -282,9 +279,12 @@ def discharge(request, public_id):
                     "sent the end-of-therapy message.",
                 )
                 return redirect("discharge_course", public_id=course.public_id)
-    if request.method == "GET":
-        audit.record(request, audit.Action.VIEW, course, patient=course.patient)
-    outcome = outcomes.for_course(course)
+    audit.record(request, audit.Action.VIEW, course, patient=course.patient)
+    # Scores are clinical: the course's therapist sees them, a clinic admin the
+    # attendance only.
+    outcome = None
+    if request.user == course.therapist:
+        outcome = outcomes.for_course(course)
     return render(
         request,
         "therapy/discharge.html",

@@ -57,8 +57,7 @@ def write_note(request, public_id):
             audit.record(request, audit.Action.CREATE, note, patient=session.patient)
             messages.success(request, "Your draft note is saved.")
             return redirect("note_detail", note.public_id)
-    if request.method == "GET":
-        audit.record(request, audit.Action.VIEW, session, patient=session.patient)
+    audit.record(request, audit.Action.VIEW, session, patient=session.patient)
     return render(
         request,
         "therapy/notes/edit.html",
@@ -110,8 +109,7 @@ def edit_note(request, public_id):
         audit.record(request, audit.Action.CHANGE, note, patient=patient)
         messages.success(request, "Your draft note is saved.")
         return redirect("note_detail", note.public_id)
-    if request.method == "GET":
-        audit.record(request, audit.Action.VIEW, note, patient=patient)
+    audit.record(request, audit.Action.VIEW, note, patient=patient)  # shown again
     return render(
         request,
         "therapy/notes/edit.html",
@@ -138,8 +136,7 @@ def sign_note(request, public_id):
                 request, "The note is signed. It can no longer be changed."
             )
             return redirect("note_detail", note.public_id)
-    if request.method == "GET":
-        audit.record(request, audit.Action.VIEW, note, patient=patient)
+    audit.record(request, audit.Action.VIEW, note, patient=patient)  # shown again
     return render(
         request, "therapy/notes/sign.html", _context(note, note=note, form=form)
     )

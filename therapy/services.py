@@ -191,10 +191,9 @@ def find_conflicts(planned, *, therapist, patient, room=None, exclude=None):
 def phase_for(course, number):
     """The phase a session belongs to: initial (open-ended) until the patient agrees
     a focus, middle from the session at which they agreed it, ending for the last
-    four planned sessions, completed once the course is closed. No queries: the
+    four planned sessions. A session keeps its phase after the course closes (the
+    course itself is then "completed": focus.phase_of_sessions). No queries: the
     agreeing session is kept on the course."""
-    if course.status in (Course.Status.COMPLETED, Course.Status.DROPPED_OUT):
-        return "completed"
     if number > course.planned_sessions - ENDING_SESSIONS:
         return "ending"
     agreed = course.focus_agreed_session

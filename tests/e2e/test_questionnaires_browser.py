@@ -51,7 +51,9 @@ def test_intake_over_two_visits_a_phq9_and_the_therapists_chart(
     page.get_by_role("link", name="Start").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("What brings you here")
     page.assert_accessible()
-    page.get_by_label("What has led you to ask for help now?").fill("Arguments at home")
+    page.get_by_role("textbox", name="What has led you to ask for help now?").fill(
+        "Arguments at home"
+    )
     page.get_by_role("button", name="Save and come back later").click()
     expect(page.get_by_text("Your answers are saved")).to_be_visible()
 
@@ -60,15 +62,17 @@ def test_intake_over_two_visits_a_phq9_and_the_therapists_chart(
     sign_in(page, patient.user.email)
     page.get_by_role("link", name="About you and your relationships").click()
     page.get_by_role("link", name="Continue").click()
-    expect(page.get_by_label("What has led you to ask for help now?")).to_have_value(
-        "Arguments at home"
-    )
+    expect(
+        page.get_by_role("textbox", name="What has led you to ask for help now?")
+    ).to_have_value("Arguments at home")
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("The people in your life")
     for box in page.get_by_label("I'd rather not say").all():
         box.check()
     page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Who or what helps you when things are hard?").fill("My sister")
+    page.get_by_role(
+        "textbox", name="Who or what helps you when things are hard?"
+    ).fill("My sister")
     page.get_by_role("button", name="Continue").click()
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
