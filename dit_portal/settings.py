@@ -134,6 +134,14 @@ if REDIS_URL:
         }
     }
     CELERY_BROKER_URL = REDIS_URL
+    # Publishing gives up quickly when Redis is down (kombu would otherwise retry for
+    # seconds inside a web request); the outbox dispatcher sends the message later.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.2,
+    }
 else:
     CACHES = {
         "default": {

@@ -145,6 +145,12 @@ def send(pk, now=None):
     if not claim(pk, now):
         log.info("Message %s is not pending: nothing to send", pk)
         return "skipped"
+    return send_claimed(pk, now)
+
+
+def send_claimed(pk, now=None):
+    """The send proper, for a row this worker claimed."""
+    now = now or timezone.now()
     clinic = Clinic.load()
     with transaction.atomic():
         message = (
