@@ -154,7 +154,11 @@ def test_a_worker_killed_after_sending_before_acknowledging_does_not_send_again(
             time.sleep(1)
     assert sent_count(mail_dir, welcome.pk) == 1
     # The dispatcher later shows it to admins as failed, never re-sends it itself.
-    outbox.dispatch(now=welcome.claimed_at + outbox.STUCK_AFTER + HOUR)
+    outbox.sweep_stuck(
+        now=welcome.claimed_at + outbox.STUCK_AFTER - datetime.timedelta(minutes=1)
+    )
+    assert Message.objects.get(pk=welcome.pk).status == "sending"
+    outbox.sweep_stuck(now=welcome.claimed_at + outbox.STUCK_AFTER + HOUR)
     welcome.refresh_from_db()
     assert welcome.status == "failed"
     assert "may have arrived" in welcome.last_error

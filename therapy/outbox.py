@@ -80,9 +80,10 @@ def claim_due(now, batch=BATCH):
 
 def dispatch(now=None, batch=BATCH):
     """Claim every due row in batches and enqueue one send per row after commit.
-    Returns how many rows were handed out. `now` is the clock (tests move it)."""
+    Returns how many rows were handed out. `now` is the clock for due times (tests
+    move it); stuck sends are judged by the real clock, as workers stamp it."""
     now = now or timezone.now()
-    sweep_stuck(now)
+    sweep_stuck()
     total = 0
     while True:
         with transaction.atomic():
@@ -95,9 +96,10 @@ def dispatch(now=None, batch=BATCH):
             return total
 
 
-def sweep_stuck(now):
+def sweep_stuck(now=None):
     """Rows left "sending" by a worker that died: failed, never re-sent by themselves.
     A row locked by a send in progress is skipped."""
+    now = now or timezone.now()
     with transaction.atomic():
         stuck = list(
             Message.objects.filter(
