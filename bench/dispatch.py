@@ -187,6 +187,14 @@ def main():
         if worker is not None:
             worker.terminate()
             worker.wait(timeout=30)
+            from dit_portal.celery import app
+
+            with app.connection_for_write() as conn:
+                channel = conn.default_channel
+                channel.queue_delete(queue)
+                channel.client.delete(
+                    f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"
+                )
         from django.db import connections
 
         connections.close_all()

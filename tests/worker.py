@@ -35,7 +35,12 @@ def point_app_at(broker_url, queue):
 def delete_queue(queue):
     try:
         with app.connection_for_write() as conn:
-            conn.default_channel.queue_delete(queue)
+            channel = conn.default_channel
+            channel.queue_delete(queue)
+            # kombu keeps the queue's exchange bindings: tidy them too.
+            channel.client.delete(
+                f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"
+            )
     except Exception:  # noqa: BLE001, S110 - a broker that is down has nothing to delete
         pass
 
