@@ -70,3 +70,4 @@ def test_embedded_mode_serves_every_role(tmp_path):
     status = json.loads(result.stdout.strip().splitlines()[-1])
     assert status and all(code == 200 for code in status.values()), status
     assert (tmp_path / "dit_portal.sqlite3").exists()
+    assert not (ROOT / "control").exists(), "the filesystem broker wrote outside var/"
