@@ -134,6 +134,14 @@ if REDIS_URL:
         }
     }
     CELERY_BROKER_URL = REDIS_URL
+    # Publishing gives up quickly when Redis is down (kombu would otherwise retry for
+    # seconds inside a web request); the outbox dispatcher sends the message later.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.2,
+    }
 else:
     CACHES = {
         "default": {
@@ -143,16 +151,20 @@ else:
     }
     CELERY_BROKER_URL = "filesystem://"
     _broker_dir = VAR_DIR / "broker"
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        # kombu's default is ./control, relative to wherever the process started.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 
 CELERY_TIMEZONE = "Europe/London"
+# Tests give their workers a queue (and Redis database) of their own.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "celery")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -160,6 +172,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "dit_portal.tasks.heartbeat", "schedule": 60.0},
+    # Hands due outbox rows to workers (therapy/outbox.py); reminders depend on it.
+    "dispatch-messages": {"task": "therapy.tasks.dispatch_messages", "schedule": 60.0},
     "clear-expired-sessions": {
         "task": "dit_portal.tasks.clear_expired_sessions",
         "schedule": 60.0 * 60,
@@ -248,6 +262,18 @@ else:
             "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
         }
     }
+
+# Messages (therapy/outbox.py): attempts before a message is shown as failed, and
+# SMS through GOV.UK Notify, off unless a key and a template id are set. The template
+# holds one placeholder, ((body)); NOTIFY_SMS_TEMPLATES can give a kind its own
+# template ("reminder=<id>,welcome=<id>").
+MESSAGE_MAX_ATTEMPTS = int(env("MESSAGE_MAX_ATTEMPTS", "5"))
+NOTIFY_API_KEY = env("NOTIFY_API_KEY")
+NOTIFY_BASE_URL = env("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+NOTIFY_SMS_TEMPLATE_ID = env("NOTIFY_SMS_TEMPLATE_ID")
+NOTIFY_SMS_TEMPLATES = dict(
+    item.split("=", 1) for item in env_list("NOTIFY_SMS_TEMPLATES") if "=" in item
+)
 
 # Forms: crispy-forms with the project's own NHS.UK template pack (templates/nhsuk/).
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["nhsuk"]

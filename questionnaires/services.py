@@ -75,7 +75,12 @@ def assign_intake(course):
         defaults={"patient": course.patient},
     )
     if created:
-        queue_message(Message.Kind.WAITING, course.patient.user, course=course)
+        queue_message(
+            Message.Kind.WAITING,
+            course.patient.user,
+            course=course,
+            key=f"questionnaire:{assignment.public_id}",
+        )
     return assignment
 
 
@@ -234,7 +239,12 @@ def submit(response, clinic, now=None):
             RiskFlag.objects.create(
                 response=response, course=course, patient_id=course.patient_id
             )
-            queue_message(Message.Kind.RISK_FLAG, course.therapist, course=course)
+            queue_message(
+                Message.Kind.RISK_FLAG,
+                course.therapist,
+                course=course,
+                key=f"risk:{response.public_id}",
+            )
     return response
 
 

@@ -81,6 +81,23 @@ def _fast_password_hashing():
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _celery_queue_of_our_own():
+    """Tasks this run publishes (a booking hands its welcome message to a worker)
+    go to a queue named for the run, so parallel runs and other workers on the same
+    Redis never take each other's tasks. Deleted at the end."""
+    import uuid
+
+    from dit_portal.celery import app
+
+    from .worker import delete_queue, point_app_at
+
+    queue = f"test-run-{uuid.uuid4().hex[:12]}"
+    point_app_at(app.conf.broker_url, queue)
+    yield queue
+    delete_queue(queue)
+
+
 @pytest.fixture
 def room(db):
     from .factories import RoomFactory

@@ -23,7 +23,8 @@ call_command("migrate", verbosity=0)
 call_command("seed_demo", verbosity=0)
 pages = {
     "admin@demo.invalid": ["/schedule/", "/schedule/waiting-list/", "/patients/",
-                           "/clinic/settings/", "/schedule/resources/",
+                           "/clinic/settings/", "/clinic/messages/",
+                           "/schedule/resources/",
                            "/schedule/rooms/", "/schedule/hours/",
                            "/schedule/closures/"],
     "therapist@demo.invalid": ["/caseload/", "/diary/"],
@@ -46,6 +47,12 @@ for email, urls in pages.items():
     client.force_login(User.objects.get(email=email))
     for url in urls:
         status[f"{email} {url}"] = client.get(url, HTTP_HOST="127.0.0.1").status_code
+# The outbox on SQLite and the filesystem broker: dispatch, then send one.
+from therapy import outbox
+from therapy.models import Message
+outbox.dispatch()
+pending = Message.objects.filter(status="pending").order_by("due_at").first()
+status["outbox send"] = 200 if outbox.send(pending.pk) == "sent" else 500
 print(json.dumps(status))
 """
 
@@ -69,3 +76,4 @@ def test_embedded_mode_serves_every_role(tmp_path):
     status = json.loads(result.stdout.strip().splitlines()[-1])
     assert status and all(code == 200 for code in status.values()), status
     assert (tmp_path / "dit_portal.sqlite3").exists()
+    assert not (ROOT / "control").exists(), "the filesystem broker wrote outside var/"

@@ -140,7 +140,12 @@ def share_focus(focus, *, by):
         focus.status = FocusAgreement.Status.SHARED
         focus.shared_at = timezone.now()
         focus.save(update_fields=["status", "shared_at", "updated_at"])
-        queue_message(Message.Kind.WAITING, course.patient.user, course=course)
+        queue_message(
+            Message.Kind.WAITING,
+            course.patient.user,
+            course=course,
+            key=f"focus:{focus.public_id}",
+        )
         return focus
 
 
@@ -245,6 +250,7 @@ def share_letter(letter, *, by, session):
             course.patient.user,
             course=course,
             due_at=max(session.start, timezone.now()),
+            key=f"letter:{letter.public_id}",
         )
         return letter
 

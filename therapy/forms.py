@@ -21,6 +21,7 @@ class ClinicSettingsForm(forms.ModelForm):
             "booking_window_days",
             "missed_session_policy",
             "reminder_lead_hours",
+            "subjects_name_service",
         ]
         widgets = {
             "missed_session_policy": forms.RadioSelect,

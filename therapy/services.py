@@ -331,16 +331,43 @@ def _taken(therapist, patient, room, around, minutes, exclude=None):
 
 
 def queue_message(
-    kind, recipient, *, course=None, session=None, due_at=None, lead=None
+    kind, recipient, *, course=None, session=None, due_at=None, lead=None, key=""
 ):
-    return Message.objects.create(
-        kind=kind,
-        recipient=recipient,
-        course=course,
-        session=session,
-        due_at=due_at or timezone.now(),
-        lead_hours=lead,
-    )
+    """Write one outbox row in the caller's transaction; therapy/outbox.py sends it.
+
+    The database keeps messages unique (see Message.Meta.constraints): queueing one
+    that already exists returns the existing row instead of a second one. A message
+    due now is also handed to a worker once the transaction commits (if the broker is
+    down, the periodic dispatch sends it later)."""
+    now = timezone.now()
+    due_at = due_at or now
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                kind=kind,
+                recipient=recipient,
+                course=course,
+                session=session,
+                due_at=due_at,
+                lead_hours=lead,
+                key=key,
+            )
+    except IntegrityError:
+        existing = (
+            Message.objects.filter(
+                kind=kind, recipient=recipient, status__in=Message.LIVE_STATUSES
+            )
+            .filter(course=course, session=session, key=key, lead_hours=lead)
+            .first()
+        )
+        if existing is None:
+            raise
+        return existing
+    if due_at <= now:
+        from . import outbox
+
+        outbox.enqueue_on_commit(message.pk)
+    return message
 
 
 def queue_reminders(session, clinic):
@@ -360,9 +387,14 @@ def queue_reminders(session, clinic):
 
 
 def drop_reminders(session):
-    Message.objects.pending().filter(
+    """The session moved or will not happen: its reminders not yet sent never will.
+
+    Rows a worker is sending are cancelled too; the worker checks the status under a
+    row lock just before sending (therapy/outbox.py), so a cancel either waits for a
+    send already under way or stops it."""
+    Message.objects.outstanding().filter(
         session=session, kind=Message.Kind.REMINDER
-    ).update(status=Message.Status.CANCELLED)
+    ).update(status=Message.Status.CANCELLED, last_error="")
 
 
 # Operations ---------------------------------------------------------------------------

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("therapy.schedule_urls")),
     path("", include("therapy.session_urls")),
     path("", include("therapy.focus_urls")),
+    path("", include("therapy.message_urls")),
     path("clinic/settings/", views.clinic_settings, name="clinic_settings"),
     path("information/", views.information, name="information_index"),
     path("information/<slug:slug>/", views.information, name="information"),

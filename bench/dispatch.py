@@ -1,0 +1,206 @@
+"""Benchmark: dispatch 5,000 due reminders through Redis with one Celery worker.
+
+    make bench   (or: DATABASE_URL=... REDIS_URL=... .venv/bin/python -u bench/dispatch.py)
+
+Creates (and afterwards drops) its own PostgreSQL database, `bench_dit_portal`, next
+to the one DATABASE_URL names; publishes to a queue of its own on REDIS_URL (use a
+Redis database no test run flushes: `make bench` uses database 6); emails go
+to files in a temporary directory. Prints the dispatch time, the send rate and the
+EXPLAIN of the dispatcher's claim query. Not part of `make test`.
+"""
+
+import argparse
+import datetime
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def bench_database_url(url, name):
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def recreate_database(admin_url, name):
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(admin_url, name):
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def make_reminders(count):
+    """One course with `count` future sessions an hour apart, each with a reminder
+    that is due now: the worst minute the dispatcher could meet."""
+    from django.utils import timezone
+
+    from dit_portal.accounts.models import User
+    from patients.models import Patient
+    from therapy.models import Course, Message, Session
+
+    now = timezone.now()
+    therapist = User.objects.create(
+        email="bench-therapist@example.test",
+        full_name="Bench Therapist",
+        role="therapist",
+    )
+    user = User.objects.create(
+        email="bench-patient@example.test", full_name="Bench Patient", role="patient"
+    )
+    patient = Patient.objects.create(
+        user=user, nhs_number="9990000018", date_of_birth=datetime.date(1980, 1, 1)
+    )
+    course = Course.objects.create(patient=patient, therapist=therapist)
+    start = now + datetime.timedelta(hours=3)
+    sessions = Session.objects.bulk_create(
+        Session(
+            course=course,
+            number=i + 1,
+            therapist=therapist,
+            patient=patient,
+            start=start + datetime.timedelta(hours=i),
+            end=start + datetime.timedelta(hours=i, minutes=50),
+        )
+        for i in range(count)
+    )
+    Message.objects.bulk_create(
+        Message(
+            kind="reminder",
+            recipient=user,
+            course=course,
+            session=session,
+            lead_hours=2,
+            due_at=now - datetime.timedelta(minutes=1),
+        )
+        for session in sessions
+    )
+    return sessions
+
+
+def explain_claim():
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from therapy import outbox
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE therapy_message")
+    with transaction.atomic(), connection.cursor() as cursor:
+        sql, params = outbox.claim_due(timezone.now()).query.sql_with_params()
+        cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=5000)
+    parser.add_argument("--concurrency", type=int, default=1)
+    parser.add_argument("--keep", action="store_true", help="keep the database")
+    args = parser.parse_args()
+
+    admin_url = os.environ.get("DATABASE_URL")
+    if not admin_url or not admin_url.startswith("postgres"):
+        sys.exit("Set DATABASE_URL to a PostgreSQL server (and REDIS_URL to Redis).")
+    if not os.environ.get("REDIS_URL"):
+        sys.exit("Set REDIS_URL to a Redis server.")
+    name = "bench_dit_portal"
+    recreate_database(admin_url, name)
+    os.environ["DATABASE_URL"] = bench_database_url(admin_url, name)
+    queue = f"bench-{uuid.uuid4().hex[:8]}"
+    os.environ["CELERY_QUEUE"] = queue
+    mail_dir = Path(tempfile.mkdtemp(prefix="dit-bench-"))
+    os.environ["DIT_VAR_DIR"] = str(mail_dir)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dit_portal.settings")
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from therapy import outbox
+    from therapy.models import Message
+
+    worker = None
+    try:
+        call_command("migrate", verbosity=0)
+        make_reminders(args.count)
+        print(f"{args.count} due reminders in PostgreSQL ({name}).")
+        worker = subprocess.Popen(  # noqa: S603 - our own command line
+            [
+                sys.executable, "-m", "celery", "-A", "dit_portal", "worker",
+                "-Q", queue, f"--concurrency={args.concurrency}",
+                "--without-heartbeat", "--without-mingle", "--without-gossip",
+                "--loglevel=WARNING",
+            ],
+            cwd=ROOT,
+            env=os.environ.copy(),
+        )  # fmt: skip
+        time.sleep(3)  # let the worker connect
+        started = time.monotonic()
+        handed = outbox.dispatch()
+        dispatched = time.monotonic() - started
+        print(f"Dispatch claimed and enqueued {handed} rows in {dispatched:.2f} s.")
+        last_dispatch = started
+        while Message.objects.outstanding().exists():
+            time.sleep(0.2)
+            if time.monotonic() - last_dispatch > 60:  # what beat would do
+                outbox.dispatch()
+                last_dispatch = time.monotonic()
+            if time.monotonic() - started > 900:
+                sys.exit("Gave up after 15 minutes.")
+        elapsed = time.monotonic() - started
+        sent = Message.objects.filter(status="sent").count()
+        print(
+            f"Sent {sent} of {args.count} with one worker "
+            f"(concurrency {args.concurrency}) in {elapsed:.1f} s: "
+            f"{sent / elapsed:.0f} messages a second."
+        )
+        emails = sum(
+            p.read_text().count("X-Portal-Message:")
+            for p in (mail_dir / "mail").glob("*.log")
+        )
+        print(f"Emails written: {emails} (one per row).")
+        # The steady state the claim query meets: many sent rows, a few due.
+        Message.objects.filter(pk__in=Message.objects.values("pk")[:25]).update(
+            status="pending", enqueued_at=None
+        )
+        print(
+            f"\nEXPLAIN of the periodic claim query ({args.count} sent rows, 25 due):"
+        )
+        print(explain_claim())
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
+            from dit_portal.celery import app
+
+            with app.connection_for_write() as conn:
+                channel = conn.default_channel
+                channel.queue_delete(queue)
+                channel.client.delete(
+                    f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"
+                )
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep:
+            drop_database(admin_url, name)
+
+
+if __name__ == "__main__":
+    main()

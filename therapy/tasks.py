@@ -1,0 +1,18 @@
+"""Celery tasks for the outbox; the work itself is in therapy/outbox.py."""
+
+from celery import shared_task
+
+from . import outbox
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def dispatch_messages():
+    """Beat, about every minute: hand due messages to workers."""
+    return outbox.dispatch()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def send_message(message_id):
+    """Send one outbox row. Safe to deliver twice: the row is claimed before sending,
+    and retries are the outbox's (a later due time), not the broker's."""
+    return outbox.send(message_id)
