@@ -147,7 +147,7 @@ DEFINITIONS = {
         ],
         "groups": [
             {
-                "title": "Over the last 2 weeks",
+                "title": "Your mood over the last 2 weeks",
                 "items": [
                     _frequency_item(
                         "q1", "Little interest or pleasure in doing things"
@@ -224,7 +224,7 @@ DEFINITIONS = {
         ],
         "groups": [
             {
-                "title": "Over the last 2 weeks",
+                "title": "Worry and anxiety over the last 2 weeks",
                 "items": [
                     _frequency_item("q1", "Feeling nervous, anxious or on edge"),
                     _frequency_item("q2", "Not being able to stop or control worrying"),

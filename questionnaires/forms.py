@@ -26,12 +26,20 @@ class GroupForm(forms.Form):
             if item["kind"] == "choice":
                 if item.get("scored"):
                     label = f"{number + offset}. {label}"
+                question = (
+                    f"question {number + offset}"
+                    if item.get("scored")
+                    else ("this question")
+                )
                 self.fields[item["id"]] = forms.TypedChoiceField(
                     label=label,
                     choices=[(str(v), text) for v, text in item["options"]],
                     coerce=int,
                     empty_value=None,
-                    required=False,
+                    # Required items are marked required (no "(optional)"), but only
+                    # enforced when continuing or sending, not when saving a draft.
+                    required=bool(item.get("required")) and check_required,
+                    error_messages={"required": f"Select an answer to {question}"},
                     widget=forms.RadioSelect,
                     initial=None if value is None else str(value),
                 )
@@ -60,19 +68,13 @@ class GroupForm(forms.Form):
         cleaned = super().clean()
         for item in self.group["items"]:
             key = item["id"]
-            if item["kind"] == "text" and cleaned.get(prefer_not_name(key)):
-                if (cleaned.get(key) or "").strip():
-                    self.add_error(
-                        key,
-                        "You have written an answer and ticked 'I'd rather not say'. "
-                        "Delete the answer or untick the box.",
-                    )
-            elif (
-                self.check_required
-                and item.get("required")
-                and cleaned.get(key) is None
-            ):
-                self.add_error(key, "Select an answer to this question")
+            declined = item["kind"] == "text" and cleaned.get(prefer_not_name(key))
+            if declined and (cleaned.get(key) or "").strip():
+                self.add_error(
+                    key,
+                    "You have written an answer and ticked 'I'd rather not say'. "
+                    "Delete the answer or untick the box.",
+                )
         return cleaned
 
     def answers(self):

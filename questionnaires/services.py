@@ -153,7 +153,10 @@ def waiting_for(course, sessions, clinic, now=None):
                 closes_at=session.end if session else None,
             )
         )
-    waiting.sort(key=lambda w: (w.closes_at is not None, w.closes_at or now, w.title))
+    order = {code: index for index, code in enumerate((INTAKE, *MEASURES))}
+    waiting.sort(
+        key=lambda w: (w.closes_at or now, order.get(w.assignment.code, 9), w.title)
+    )
     return waiting
 
 

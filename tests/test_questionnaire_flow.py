@@ -121,6 +121,8 @@ def test_phq9_page_missing_an_answer_shows_an_error_linked_to_it(
     assert "There is a problem" in html
     assert 'href="#id_q4_0"' in html
     assert 'id="id_q4_0"' in html
+    assert "Select an answer to question 4" in html  # which one, in the summary
+    assert "(optional)" not in html  # every PHQ-9 question counts
 
 
 def _measure_after_home(client, session, code):
