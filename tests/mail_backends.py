@@ -13,3 +13,10 @@ class DieAfterSending(EmailBackend):
         self.close()
         os.kill(os.getpid(), signal.SIGKILL)
         return sent
+
+
+class Refusing(EmailBackend):
+    """A mail server that refuses every message (an outage)."""
+
+    def send_messages(self, email_messages):
+        raise ConnectionRefusedError("mail server down")

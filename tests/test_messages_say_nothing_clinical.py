@@ -3,6 +3,7 @@ focus, a shared goodbye letter, discharge — every message the outbox sends say
 something is waiting or has happened, never what: no note, no score, no focus text."""
 
 from django.core import mail
+from django.utils import timezone
 
 from therapy import focus, notes, outbox
 from therapy.models import Message
@@ -37,7 +38,7 @@ def test_no_message_carries_clinical_content(course, clinic, patient, therapist)
     assert {"welcome", "waiting", "risk", "ended"} <= kinds
     mail.outbox.clear()
     for row in Message.objects.filter(status="pending"):
-        outbox.send(row.pk)
+        outbox.send(row.pk, now=max(row.due_at, timezone.now()))  # when each falls due
     assert len(mail.outbox) >= 5
     secrets = [NOTE, SUMMARY, *WORKING.values(), *LETTER.values()]
     for message in mail.outbox:

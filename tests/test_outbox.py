@@ -74,7 +74,7 @@ def test_moving_back_to_a_time_already_reminded_does_not_remind_again(
     session = course.sessions.order_by("start").first()
     original = session.start
     early = reminders(course).get(session=session, lead_hours=48)
-    assert outbox.send(early.pk) == "sent"
+    assert send_due(early) == "sent"
     session = services.move_session(
         session, original + HOUR, by=clinic_admin, reason="x"
     )
@@ -90,7 +90,7 @@ def test_moving_back_to_a_time_already_reminded_does_not_remind_again(
 def test_cancelling_cancels_reminders_a_worker_has_claimed(course, clinic_admin):
     session = course.sessions.order_by("start").first()
     row = reminders(course).get(session=session, lead_hours=48)
-    assert outbox.claim(row.pk, timezone.now())
+    assert outbox.claim(row.pk, row.due_at)  # as a worker would, once it is due
     services.cancel_session(session, by=clinic_admin, reason="Closed")
     # The worker takes its lock only now: the row was cancelled under it.
     assert outbox.send_claimed(row.pk) == "cancelled"
@@ -99,9 +99,15 @@ def test_cancelling_cancels_reminders_a_worker_has_claimed(course, clinic_admin)
     ]
 
 
+def send_due(row):
+    """Send a row as the worker would once it falls due (time moved to its due)."""
+    row = Message.objects.get(pk=row.pk)
+    return outbox.send(row.pk, now=max(row.due_at, timezone.now()))
+
+
 def send_all(**filters):
     for row in Message.objects.filter(status="pending", **filters):
-        outbox.send(row.pk)
+        send_due(row)
     return {m.extra_headers["X-Portal-Message"]: m for m in mail.outbox}
 
 
@@ -167,14 +173,14 @@ def test_subjects_name_the_service_only_when_the_clinic_allows(course, clinic):
     clinic.subjects_name_service = True
     clinic.save()
     row = reminders(course).first()
-    outbox.send(row.pk)
+    send_due(row)
     assert mail.outbox[-1].subject.startswith(clinic.name)
 
 
 def test_a_reminder_shows_uk_time_and_carries_the_session_as_a_calendar_file(course):
     session = course.sessions.order_by("start").first()
     row = reminders(course).get(session=session, lead_hours=2)
-    outbox.send(row.pk)
+    send_due(row)
     message = mail.outbox[-1]
     local = timezone.localtime(session.start)
     assert f"at 10am ({local.tzname()})" in message.body
@@ -193,7 +199,7 @@ def test_opting_out_of_reminders_is_respected_but_notices_still_come(
     patient.save()
     session = course.sessions.order_by("start").first()
     row = reminders(course).filter(session=session).first()
-    assert outbox.send(row.pk) == "not needed"
+    assert send_due(row) == "not needed"
     row.refresh_from_db()
     assert row.status == "cancelled"
     services.cancel_session(session, by=clinic_admin, reason="Closed")
@@ -209,7 +215,7 @@ def test_text_reminders_are_off_unless_notify_is_configured(course, patient):
     patient.phone = "07700 900982"
     patient.save()
     row = reminders(course).first()
-    assert outbox.send(row.pk) == "not needed"
+    assert send_due(row) == "not needed"
     row.refresh_from_db()
     assert row.last_error.startswith("No channel")
 
@@ -224,7 +230,7 @@ def test_a_second_send_of_the_same_row_does_nothing(course):
 def test_a_broker_that_is_down_is_logged_without_personal_data(course, patient, caplog):
     welcome = Message.objects.get(course=course, kind="welcome")
     with broker("redis://127.0.0.1:9/0"):
-        assert outbox.enqueue(welcome.pk) is False
+        assert outbox.enqueue(welcome.pk, timezone.now()) is False
     assert str(welcome.pk) in caplog.text
     for personal in (patient.full_name, patient.user.email, patient.nhs_number):
         assert personal not in caplog.text

@@ -141,7 +141,7 @@ def test_a_worker_killed_after_sending_before_acknowledging_does_not_send_again(
     with broker() as queue:
         dying = worker(queue, mail_dir, die_after_sending=True)
         with dying as process:
-            outbox.enqueue(welcome.pk)
+            outbox.enqueue(welcome.pk, welcome.enqueued_at)
             assert wait_for(lambda: process.poll() is not None), "worker did not die"
         assert sent_count(mail_dir, welcome.pk) == 1
         welcome.refresh_from_db()

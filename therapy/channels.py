@@ -32,6 +32,7 @@ class Composed:
     link: str = ""
     ics: str = ""
     to_patient: bool = True
+    email_note: str = ""  # email only (an SMS has no attachment)
 
 
 def uk_time(moment):
@@ -84,10 +85,10 @@ def compose(message, clinic, now=None):
             paragraphs=[
                 f"This is a reminder of your appointment on {when} {where(session)}.",
                 change,
-                "The calendar file attached adds it to your calendar.",
             ],
             link=portal_url(),
             ics=build_calendar([session], clinic, now),
+            email_note="The calendar file attached adds it to your calendar.",
         )
     if message.kind == Kind.SESSION_MOVED:
         return Composed(
@@ -188,6 +189,9 @@ def context(composed, clinic, recipient):
         "clinic": clinic,
         "name": recipient.get_short_name(),
         "pals": pals_line(clinic),
+        # The first words an inbox preview shows: the portal, not the service,
+        # unless the clinic allows its name in subjects.
+        "banner": subject_prefix(clinic),
     }
 
 
@@ -223,7 +227,9 @@ def send_email(message, composed, clinic):
 
 def sms_text(composed, clinic):
     text = " ".join(composed.paragraphs)
-    return f"{text}\n\n{clinic.name}: {clinic.phone}\n{pals_line(clinic)}"
+    # The sign-off names the portal, not the service, unless the clinic allows it:
+    # an SMS shows on a lock screen.
+    return f"{text}\n\n{subject_prefix(clinic)}: {clinic.phone}\n{pals_line(clinic)}"
 
 
 def notify_configured():

@@ -249,6 +249,7 @@ def share_letter(letter, *, by, session):
             Message.Kind.WAITING,
             course.patient.user,
             course=course,
+            session=session,
             due_at=max(session.start, timezone.now()),
             key=f"letter:{letter.public_id}",
         )

@@ -10,6 +10,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+# Session statuses of a session that will not happen (therapy.models.Session.Status;
+# named here because models.py imports this module).
+CANCELLED = ("cancelled_patient", "cancelled_clinic")
+
 
 class FocusAgreementQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -124,9 +128,11 @@ class GoodbyeLetterQuerySet(models.QuerySet):
         if user.is_patient:
             # From the session it was shared at, or at once if the course closed
             # before that session came.
+            # (or at once if that session was cancelled).
             return self.filter(
                 models.Q(shared_session__start__lte=now or timezone.now())
-                | models.Q(course__ended_at__isnull=False),
+                | models.Q(course__ended_at__isnull=False)
+                | models.Q(shared_session__status__in=CANCELLED),
                 course__patient__user=user,
                 status=GoodbyeLetter.Status.SHARED,
             )

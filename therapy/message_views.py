@@ -35,7 +35,16 @@ def message_log(request):
 @clinic_admin_required
 def message_resend(request, pk):
     message = get_object_or_404(Message, pk=pk)
-    if outbox.resend(message):
+    try:
+        reset = outbox.resend(message)
+    except outbox.Replaced:
+        messages.error(
+            request,
+            "A newer message of the same kind has replaced this one, so it cannot "
+            "be sent again.",
+        )
+        return redirect("message_log")
+    if reset:
         audit.record(request, audit.Action.CHANGE, message)
         messages.success(request, "The message will be sent again.")
     else:

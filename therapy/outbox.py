@@ -26,7 +26,7 @@ import logging
 from functools import partial
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -44,27 +44,35 @@ STUCK_NOTE = "Interrupted while sending: it may have arrived. Check before resen
 # Dispatch -----------------------------------------------------------------------------
 
 
-def enqueue(pk):
-    """Hand one row to a worker. A broker that is down is logged (no personal data)
-    and otherwise ignored: the row stays pending and the next dispatch retries it."""
+def enqueue(pk, handed_out):
+    """Hand one row to a worker, with the time it was handed out (the row's
+    `enqueued_at`): only that hand-out can claim it, so a duplicate or an older task
+    does nothing. A broker that is down is logged (no personal data) and otherwise
+    ignored: the row stays pending and the next dispatch retries it."""
     from dit_portal.celery import app
 
     from .tasks import send_message
 
     try:
-        send_message.apply_async((pk,), queue=app.conf.task_default_queue, retry=False)
+        send_message.apply_async(
+            (pk, handed_out.isoformat()),
+            queue=app.conf.task_default_queue,
+            retry=False,
+        )
     except Exception as error:  # noqa: BLE001 - any broker failure is handled the same
         log.warning(
             "Message %s not handed to a worker (%s); dispatch will retry it",
             pk,
             type(error).__name__,
         )
+        # Not handed out after all: the next dispatch may hand it out at once.
+        Message.objects.filter(pk=pk, enqueued_at=handed_out).update(enqueued_at=None)
         return False
     return True
 
 
-def enqueue_on_commit(pk):
-    transaction.on_commit(partial(enqueue, pk))
+def enqueue_on_commit(pk, handed_out):
+    transaction.on_commit(partial(enqueue, pk, handed_out))
 
 
 def claim_due(now, batch=BATCH):
@@ -90,7 +98,7 @@ def dispatch(now=None, batch=BATCH):
             ids = list(claim_due(now, batch))
             Message.objects.filter(pk__in=ids).update(enqueued_at=now)
             for pk in ids:
-                enqueue_on_commit(pk)
+                enqueue_on_commit(pk, now)
         total += len(ids)
         if len(ids) < batch:
             return total
@@ -119,10 +127,18 @@ def sweep_stuck(now=None):
 # Send ---------------------------------------------------------------------------------
 
 
-def claim(pk, now):
-    """Pending -> sending, only if it is still pending. True for exactly one caller."""
+def claim(pk, now, handed_out=None):
+    """Pending -> sending, only if it is still pending, and only by the task of its
+    latest hand-out (`handed_out`, the row's `enqueued_at`), or, without one, only
+    once it is due: a duplicate, stale or stray task neither sends early nor skips a
+    retry's wait. True for exactly one caller."""
+    rows = Message.objects.filter(pk=pk, status=Message.Status.PENDING)
+    if handed_out is not None:
+        rows = rows.filter(enqueued_at=handed_out)
+    else:
+        rows = rows.filter(due_at__lte=now)
     return bool(
-        Message.objects.filter(pk=pk, status=Message.Status.PENDING).update(
+        rows.update(
             status=Message.Status.SENDING, attempts=F("attempts") + 1, claimed_at=now
         )
     )
@@ -136,15 +152,28 @@ def not_needed(message, now):
             return "The session is no longer booked."
         if session.start <= now:
             return "The session has already started."
+    if message.kind == Message.Kind.SESSION_MOVED and session is not None:
+        if session.status != Session.Status.BOOKED:
+            return "The session is no longer booked."
+        later = Message.objects.filter(
+            session=session,
+            recipient_id=message.recipient_id,
+            kind__in=[Message.Kind.SESSION_MOVED, Message.Kind.SESSION_CANCELLED],
+            pk__gt=message.pk,
+        ).exclude(status=Message.Status.CANCELLED)
+        if later.exists():
+            return "A later notice about this session replaces it."
     if message.to_patient and not hasattr(message.recipient, "patient"):
         return "The recipient has no patient record."
     return ""
 
 
-def send(pk, now=None):
+def send(pk, now=None, handed_out=None):
     """Send one outbox row at most once. Returns what happened, for logs and tests."""
     now = now or timezone.now()
-    if not claim(pk, now):
+    if isinstance(handed_out, str):
+        handed_out = datetime.datetime.fromisoformat(handed_out)
+    if not claim(pk, now, handed_out):
         log.info("Message %s is not pending: nothing to send", pk)
         return "skipped"
     return send_claimed(pk, now)
@@ -213,16 +242,24 @@ def record_outcome(message, errors):
 def resend(message):
     """A clinic admin sends a failed message again: back to pending, due now, with a
     fresh count of attempts. Only failed rows; True if this call reset it."""
-    with transaction.atomic():
-        reset = Message.objects.filter(
-            pk=message.pk, status=Message.Status.FAILED
-        ).update(
-            status=Message.Status.PENDING,
-            due_at=timezone.now(),
-            attempts=0,
-            enqueued_at=None,
-            claimed_at=None,
-        )
-        if reset:
-            enqueue_on_commit(message.pk)
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            reset = Message.objects.filter(
+                pk=message.pk, status=Message.Status.FAILED
+            ).update(
+                status=Message.Status.PENDING,
+                due_at=now,
+                attempts=0,
+                enqueued_at=now,
+                claimed_at=None,
+            )
+            if reset:
+                enqueue_on_commit(message.pk, now)
+    except IntegrityError:  # a newer message of the same kind has replaced it
+        raise Replaced from None
     return bool(reset)
+
+
+class Replaced(Exception):
+    """A failed message cannot be sent again: a newer one has taken its place."""

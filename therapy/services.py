@@ -351,6 +351,9 @@ def queue_message(
                 due_at=due_at,
                 lead_hours=lead,
                 key=key,
+                # Handed to a worker on commit below: the periodic dispatch leaves
+                # it alone unless that hand-over is lost.
+                enqueued_at=now if due_at <= now else None,
             )
     except IntegrityError:
         existing = (
@@ -366,7 +369,7 @@ def queue_message(
     if due_at <= now:
         from . import outbox
 
-        outbox.enqueue_on_commit(message.pk)
+        outbox.enqueue_on_commit(message.pk, now)
     return message
 
 
@@ -395,6 +398,17 @@ def drop_reminders(session):
     Message.objects.outstanding().filter(
         session=session, kind=Message.Kind.REMINDER
     ).update(status=Message.Status.CANCELLED, last_error="")
+
+
+def retime_waiting(session):
+    """A "something is waiting" message timed to a session (a goodbye letter shared
+    at it) follows the session: due at its new start when it moves, due now when it
+    will not happen (the letter is then readable at once)."""
+    now = timezone.now()
+    due = session.start if session.status == Session.Status.BOOKED else now
+    Message.objects.pending().filter(session=session, kind=Message.Kind.WAITING).update(
+        due_at=max(due, now), enqueued_at=None
+    )
 
 
 # Operations ---------------------------------------------------------------------------
@@ -632,6 +646,7 @@ def move_session(session, new_start, *, by, reason, room=..., by_patient=False):
             session.save()
             drop_reminders(session)
             queue_reminders(session, clinic)
+            retime_waiting(session)
             _tell_about_change(session, Message.Kind.SESSION_MOVED, by)
             return session
     except IntegrityError as error:
@@ -728,6 +743,7 @@ def cancel_session(session, *, by, reason, by_patient=False, status=None):
         session.change_reason = reason.strip()
         session.save()
         drop_reminders(session)
+        retime_waiting(session)
         _tell_about_change(session, Message.Kind.SESSION_CANCELLED, by)
         replacement = replace_if_policy(session, clinic)
         return session, replacement

@@ -12,7 +12,8 @@ def dispatch_messages():
 
 
 @shared_task(acks_late=True, ignore_result=True)
-def send_message(message_id):
-    """Send one outbox row. Safe to deliver twice: the row is claimed before sending,
-    and retries are the outbox's (a later due time), not the broker's."""
-    return outbox.send(message_id)
+def send_message(message_id, handed_out=None):
+    """Send one outbox row. Safe to deliver twice: the row is claimed before sending
+    (by this hand-out only), and retries are the outbox's (a later due time), not the
+    broker's."""
+    return outbox.send(message_id, handed_out=handed_out)

@@ -97,6 +97,8 @@ def test_resource_pages_are_accessible(
         "/schedule/closures/",
         f"/schedule/closures/{closure.pk}/",
         f"/schedule/patients/{course.patient.public_id}/offer/",
+        "/clinic/messages/",
+        "/clinic/messages/?status=pending",
     ]:
         page.visit(path)
         page.assert_accessible()
