@@ -117,3 +117,40 @@ def test_intake_over_two_visits_a_phq9_and_the_therapists_chart(
     expect(page.get_by_role("img", name="PHQ-9 by session")).to_be_visible()
     expect(page.get_by_role("row", name=re.compile(r"^1 Initial 13"))).to_be_visible()
     page.assert_accessible()
+
+
+def test_a_gad7_with_the_keyboard_only(page, clinic, patient, therapist, room):
+    """Tab into each question, arrow keys to choose, Enter to continue and send."""
+    from .test_patient_booking import tab_to
+
+    working_week(therapist)
+    course = book_course(patient, therapist, room=room)
+    first = course.sessions.get(number=1)
+    first.start = timezone.now() + datetime.timedelta(hours=3)
+    first.end = first.start + datetime.timedelta(minutes=50)
+    first.save()
+    sign_in(page, patient.user.email)
+    expect(page.get_by_role("heading", level=1)).to_have_text("My therapy")
+    tab_to(page, "a", text="GAD-7 before session 1")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("GAD-7 before session 1")
+    tab_to(page, "a", text="Start")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Worry and anxiety over the last 2 weeks"
+    )
+    for number in range(1, 8):
+        tab_to(page, f"input[name=q{number}]")
+        page.keyboard.press("Space")  # "Not at all"
+        page.keyboard.press("ArrowDown")  # "Several days": 1 point each
+    tab_to(page, "button", text="Continue")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
+    tab_to(page, "button", text="Send my answers")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Your answers have been sent"
+    )
+    page.assert_accessible()
+    gad7 = Response.objects.get(assignment__code="gad7")
+    assert (gad7.total, gad7.band) == (7, "Mild")
