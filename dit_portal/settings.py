@@ -238,7 +238,7 @@ INVITATION_VALID_DAYS = int(env("INVITATION_VALID_DAYS", "14"))
 
 # Email: files under var/mail/ unless an SMTP host is configured.
 DEFAULT_FROM_EMAIL = env(
-    "DEFAULT_FROM_EMAIL", "DIT Portal <no-reply@dit-portal.invalid>"
+    "DEFAULT_FROM_EMAIL", "Patient portal <no-reply@patient-portal.invalid>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if env("EMAIL_HOST") or PRODUCTION:
