@@ -138,3 +138,26 @@ def test_previews_and_texts_name_the_portal_not_the_service(course, clinic, pati
     assert body_start.index(clinic.portal_name) < body_start.index("Hello")
     assert clinic.name not in body_start.split("Hello", 1)[0]
     assert "calendar file attached" in email.body  # the email still says so
+
+
+def test_a_number_notify_will_never_accept_fails_at_once(course, patient, settings):
+    from .notify_standin import API_KEY, TEMPLATE_ID, notify_standin
+
+    patient.email_reminders, patient.sms_reminders = False, True
+    patient.phone = "07700 900982"
+    patient.save()
+    row = _reminder(course, lead=2)
+    with notify_standin(status=400) as notify:
+        settings.NOTIFY_API_KEY = API_KEY
+        settings.NOTIFY_SMS_TEMPLATE_ID = TEMPLATE_ID
+        settings.NOTIFY_BASE_URL = notify.url
+        assert outbox.send(row.pk, now=row.due_at) == "failed"
+        notify.status = 500  # a server error, by contrast, is tried again
+        other = _reminder(course, lead=48)
+        assert outbox.send(other.pk, now=other.due_at) == "retry"
+    row.refresh_from_db()
+    assert (row.status, row.attempts, row.last_error) == (
+        "failed",
+        1,
+        "sms: HTTPError 400",
+    )

@@ -266,6 +266,12 @@ def safe_error(channel, error):
     return f"{channel}: {type(error).__name__}{f' {status}' if status else ''}"
 
 
+def is_permanent(error):
+    """A refusal that trying again cannot fix: Notify answers 400 for a number or
+    template it will never accept, 403 for a key it does not know."""
+    return getattr(error, "status_code", None) in (400, 403)
+
+
 def is_session_kind(kind):
     return kind in (Kind.REMINDER, Kind.SESSION_MOVED, Kind.SESSION_CANCELLED)
 

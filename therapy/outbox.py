@@ -203,31 +203,32 @@ def send_claimed(pk, now=None):
             return "not needed"
         composed = channels.compose(message, clinic, now)
         message.channels = ", ".join(wanted)
-        errors = []
+        errors, permanent = [], False
         for channel in wanted:
             done_field = f"{channel}_sent_at"
             if getattr(message, done_field):
                 continue
             try:
                 channels.SENDERS[channel](message, composed, clinic)
-            except Exception as error:  # noqa: BLE001 - every failure is retried alike
+            except Exception as error:  # noqa: BLE001 - any failure is recorded
                 errors.append(channels.safe_error(channel, error))
+                permanent = permanent or channels.is_permanent(error)
             else:
                 setattr(message, done_field, timezone.now())
-        outcome = record_outcome(message, errors)
+        outcome = record_outcome(message, errors, permanent)
         message.save()
     log.info("Message %s (%s): %s", pk, message.kind, outcome)
     return outcome
 
 
-def record_outcome(message, errors):
+def record_outcome(message, errors, permanent=False):
     if not errors:
         message.status = Message.Status.SENT
         message.sent_at = timezone.now()
         message.last_error = ""
         return "sent"
     message.last_error = "; ".join(errors)[:500]
-    if message.attempts >= settings.MESSAGE_MAX_ATTEMPTS:
+    if permanent or message.attempts >= settings.MESSAGE_MAX_ATTEMPTS:
         message.status = Message.Status.FAILED
         return "failed"
     message.status = Message.Status.PENDING
