@@ -1,15 +1,16 @@
 """Therapists read their patients' responses and measures, and acknowledge risk flags.
 
 Courses come through therapy.permissions, responses and flags through this app's
-permissions (404 otherwise); every view writes an audit event."""
+permissions: anyone but the course's therapist (the patient, a clinic admin, another
+therapist) gets 404. Every view writes an audit event."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
-from dit_portal.accounts.decorators import therapist_required
 from dit_portal.audit import services as audit
 from therapy import services as therapy_services
-from therapy.permissions import get_course_for
+from therapy.permissions import get_course_to_write
 
 from . import chart, services
 from .definitions import DEFINITIONS, GAD7, INTAKE, PHQ9
@@ -18,9 +19,9 @@ from .models import RiskFlag
 from .permissions import get_response_for_therapist, get_risk_flag_for_therapist
 
 
-@therapist_required
+@login_required
 def measures(request, public_id):
-    course = get_course_for(request.user, public_id)
+    course = get_course_to_write(request.user, public_id)  # its therapist only
     patient = course.patient
     audit.record(
         request,
@@ -85,7 +86,7 @@ def measures(request, public_id):
     )
 
 
-@therapist_required
+@login_required
 def response_detail(request, public_id):
     response = get_response_for_therapist(request.user, public_id)
     assignment = response.assignment
@@ -115,7 +116,7 @@ def response_detail(request, public_id):
     )
 
 
-@therapist_required
+@login_required
 def risk_flag(request, public_id):
     flag = get_risk_flag_for_therapist(request.user, public_id)
     form = AcknowledgeRiskForm(request.POST if request.method == "POST" else None)

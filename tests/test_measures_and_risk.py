@@ -88,12 +88,17 @@ def test_only_the_courses_therapist_reads_measures(client, course, who, request)
     user = request.getfixturevalue(who)
     client.force_login(getattr(user, "user", user))
     response = course.assignments.get(code="phq9").response
+    flag = send_measure(
+        course.sessions.get(number=2), "phq9", phq9_answers(5, item9=1)
+    ).risk_flag
     urls = [
         _measures_url(course),
         reverse("response_detail", args=[response.public_id]),
+        reverse("risk_flag", args=[flag.public_id]),
     ]
-    expected = 404 if who == "other_therapist" else 403
-    assert [client.get(url).status_code for url in urls] == [expected, expected]
+    # Not found, even for the patient whose course it is: these are the therapist's.
+    assert [client.get(url).status_code for url in urls] == [404, 404, 404]
+    assert client.post(urls[2], {"note": "x"}).status_code == 404
 
 
 def _raise_flag(course):
