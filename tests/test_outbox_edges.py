@@ -161,3 +161,13 @@ def test_a_number_notify_will_never_accept_fails_at_once(course, patient, settin
         1,
         "sms: HTTPError 400",
     )
+
+
+def test_after_an_outage_a_session_gets_one_reminder_not_two(course):
+    early, late = _reminder(course, lead=48), _reminder(course, lead=2)
+    back = late.due_at + datetime.timedelta(minutes=5)  # workers were down till now
+    assert outbox.send(early.pk, now=back) == "not needed"
+    assert outbox.send(late.pk, now=back) == "sent"
+    assert len(mail.outbox) == 1
+    early.refresh_from_db()
+    assert early.last_error == "A later reminder for this session replaces it."

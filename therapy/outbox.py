@@ -152,6 +152,15 @@ def not_needed(message, now):
             return "The session is no longer booked."
         if session.start <= now:
             return "The session has already started."
+        overtaken = Message.objects.filter(
+            session=session,
+            kind=Message.Kind.REMINDER,
+            lead_hours__lt=message.lead_hours or 0,
+            due_at__lte=now,
+            status__in=Message.LIVE_STATUSES,
+        )
+        if overtaken.exists():  # late (after an outage): one reminder, not two
+            return "A later reminder for this session replaces it."
     if message.kind == Message.Kind.SESSION_MOVED and session is not None:
         if session.status != Session.Status.BOOKED:
             return "The session is no longer booked."
