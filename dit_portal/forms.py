@@ -90,3 +90,9 @@ class NHSDateField(forms.MultiValueField):
         if self.past and value >= datetime.date.today():
             raise forms.ValidationError(self.error_messages["past"], code="past")
         return value
+
+
+def posted(request):
+    """The POST data, even when empty (an empty POST must still show its errors);
+    None for a GET, so a form is shown unbound."""
+    return request.POST if request.method == "POST" else None

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from dit_portal.audit import services as audit
+from dit_portal.forms import posted
 from therapy import services as therapy_services
 from therapy.permissions import get_course_to_write
 
@@ -119,7 +120,7 @@ def response_detail(request, public_id):
 @login_required
 def risk_flag(request, public_id):
     flag = get_risk_flag_for_therapist(request.user, public_id)
-    form = AcknowledgeRiskForm(request.POST if request.method == "POST" else None)
+    form = AcknowledgeRiskForm(posted(request))
     if flag.acknowledged_at is None and request.method == "POST" and form.is_valid():
         try:
             flag = services.acknowledge_risk(

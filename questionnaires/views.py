@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from dit_portal.accounts.decorators import patient_required
 from dit_portal.audit import services as audit
+from dit_portal.forms import posted
 from therapy.models import Clinic
 
 from . import services
@@ -92,7 +93,7 @@ def page(request, public_id, number):
     response = _response(assignment)
     saving = request.POST.get("action") == "save"
     form = GroupForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         group=groups[number - 1],
         answers=response.answers if response else {},
         check_required=not saving,
@@ -188,6 +189,8 @@ def review(request, public_id):
                 request, audit.Action.CREATE, response, patient=assignment.patient
             )
             return redirect("questionnaire_sent", assignment.public_id)
+    if response is not None:  # the page shows every answer given so far
+        audit.record(request, audit.Action.VIEW, response, patient=assignment.patient)
     return render(
         request,
         "questionnaires/review.html",

@@ -3,8 +3,6 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -14,6 +12,7 @@ from therapy import services
 from therapy.models import Course, Session
 
 from .factories import PatientFactory, book_course, next_weekday, working_week
+from .test_query_counts import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -189,13 +188,6 @@ def test_patients_cannot_open_the_course_timeline(patient_client, course):
 
 
 # Queries ---------------------------------------------------------------------------
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
 
 
 def add_sessions(therapist, monday, slots):

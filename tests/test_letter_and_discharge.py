@@ -3,8 +3,6 @@ only, kept in the record) and discharge (completed or dropped out, sessions to c
 cancelled, the end-of-therapy message, the outcome summary)."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dit_portal.audit.models import AuditEvent
@@ -14,6 +12,7 @@ from therapy.models import Course, FocusAgreement, GoodbyeLetter, Message, Sessi
 
 from .factories import gad7_answers, phq9_answers, send_measure
 from .focus_helpers import begin_session, focus_data
+from .test_query_counts import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -268,13 +267,6 @@ def test_outcome_comes_from_the_patients_sent_measures(therapist_client, course)
 
 
 # Queries -----------------------------------------------------------------------------
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
 
 
 def test_focus_history_runs_a_fixed_number_of_queries(therapist_client, course):

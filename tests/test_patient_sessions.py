@@ -5,8 +5,6 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dit_portal.audit.models import AuditEvent
@@ -16,6 +14,7 @@ from therapy.models import Course, Session, SlotOffer
 from therapy.session_forms import when
 
 from .factories import book_course, next_weekday, working_week
+from .test_query_counts import count_queries
 
 LONDON = ZoneInfo("Europe/London")
 pytestmark = pytest.mark.django_db
@@ -434,13 +433,6 @@ def test_therapists_cannot_use_the_patient_pages(therapist_client, course):
 
 
 # Queries ---------------------------------------------------------------------------
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
 
 
 def test_my_therapy_runs_a_fixed_number_of_queries(patient_client, course):

@@ -238,3 +238,12 @@ def test_measures_close_when_the_course_is_closed(patient_client, session_soon):
     )
     page = patient_client.get(_page(phq9, 1), follow=True)
     assert "This questionnaire has closed" in page.content.decode()
+
+
+def test_the_check_answers_page_is_audited(patient_client, course):
+    intake = _intake(course)
+    patient_client.post(_page(intake, 1), {"reason": "Work", "action": "save"})
+    response = Response.objects.get(assignment=intake)
+    views = AuditEvent.objects.filter(action="view", object_id=str(response.public_id))
+    patient_client.get(_review(intake))
+    assert views.count() == 1

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from dit_portal.audit import services as audit
+from dit_portal.forms import posted
 
 from . import focus as focus_services
 from . import outcomes
@@ -33,11 +34,6 @@ from .permissions import (
     get_focus_to_write,
     get_letter_for,
 )
-
-
-def _posted(request):
-    return request.POST if request.method == "POST" else None
-
 
 # Focus: therapist -----------------------------------------------------------------
 
@@ -65,7 +61,7 @@ def focus_history(request, public_id):
 def focus_draft(request, public_id):
     course = get_course_to_write(request.user, public_id)
     latest = focus_services.latest_focus(course)
-    form = FocusForm(_posted(request), initial=FocusForm.initial_from(latest))
+    form = FocusForm(posted(request), initial=FocusForm.initial_from(latest))
     if request.method == "POST" and form.is_valid():
         is_new = latest is None or not latest.is_draft
         try:
@@ -124,7 +120,7 @@ def patient_focus(request, public_id):
     focus = get_focus_for_patient(request.user, public_id)
     form = None
     if focus.awaits_patient:
-        form = FocusResponseForm(_posted(request))
+        form = FocusResponseForm(posted(request))
         if request.method == "POST" and form.is_valid():
             try:
                 focus = focus_services.respond_to_focus(
@@ -162,7 +158,7 @@ def letter_edit(request, public_id):
     letter = GoodbyeLetter.objects.filter(course=course).first()
     if letter is not None and not letter.is_draft:
         return redirect("letter_detail", public_id=letter.public_id)
-    form = LetterForm(_posted(request), initial=LetterForm.initial_from(letter))
+    form = LetterForm(posted(request), initial=LetterForm.initial_from(letter))
     if request.method == "POST" and form.is_valid():
         try:
             saved = focus_services.save_letter(
@@ -210,7 +206,7 @@ def share_letter(request, public_id):
         return redirect("letter_detail", public_id=letter.public_id)
     course = letter.course
     form = ShareLetterForm(
-        _posted(request), sessions=focus_services.letter_sessions(course)
+        posted(request), sessions=focus_services.letter_sessions(course)
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -257,7 +253,7 @@ def discharge(request, public_id):
             messages.error(request, "This course has already been closed.")
             return redirect("discharge_course", public_id=course.public_id)
     else:
-        form = DischargeForm(_posted(request))
+        form = DischargeForm(posted(request))
         if request.method == "POST" and form.is_valid():
             try:
                 course = focus_services.discharge_course(

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from dit_portal.audit import services as audit
+from dit_portal.forms import posted
 
 from . import notes
 from .models import ClinicalNote
@@ -16,10 +17,6 @@ from .note_forms import AddendumForm, ClinicalNoteForm, SignNoteForm
 from .permissions import get_note_for, get_session_for_note
 from .services import phase_for
 from .session_views import PHASES
-
-
-def _posted(request):
-    return request.POST if request.method == "POST" else None
 
 
 def _context(note_or_session, **extra):
@@ -47,7 +44,7 @@ def write_note(request, public_id):
     if hasattr(session, "note"):
         return redirect("note_detail", session.note.public_id)
     refusal = notes.why_no_note(session)
-    form = ClinicalNoteForm(_posted(request))
+    form = ClinicalNoteForm(posted(request))
     if refusal is None and request.method == "POST" and form.is_valid():
         try:
             note = notes.start_note(session, by=request.user, **_fields(form))
@@ -99,7 +96,7 @@ def edit_note(request, public_id):
             "therapy/notes/edit.html",
             _context(note, note=note, form=None, refusal=notes.SIGNED_MESSAGE),
         )
-    form = ClinicalNoteForm(_posted(request), instance=note)
+    form = ClinicalNoteForm(posted(request), instance=note)
     if request.method == "POST" and form.is_valid():
         try:
             note = notes.save_draft(note, by=request.user, **_fields(form))
@@ -124,7 +121,7 @@ def sign_note(request, public_id):
     if note.is_signed:
         messages.error(request, "This note is already signed.")
         return redirect("note_detail", note.public_id)
-    form = SignNoteForm(_posted(request))
+    form = SignNoteForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             note = notes.sign_note(note, by=request.user)

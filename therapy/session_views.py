@@ -21,6 +21,7 @@ from dit_portal.accounts.decorators import (
 )
 from dit_portal.accounts.models import User
 from dit_portal.audit import services as audit
+from dit_portal.forms import posted
 from patients.models import Patient
 from questionnaires import services as questionnaires
 
@@ -81,11 +82,6 @@ PATIENT_STATUS = {
     Session.Status.CANCELLED_BY_CLINIC: "Cancelled by the clinic",
     Session.Status.DID_NOT_ATTEND: "Missed",
 }
-
-
-def _posted(request):
-    """The POST data, even when empty (an empty POST must still show its errors)."""
-    return request.POST if request.method == "POST" else None
 
 
 def _clinic(request):
@@ -156,7 +152,7 @@ def my_therapy(request):
     offer_form = None
     if course is not None and course.status == Course.Status.OFFERED:
         offers = course.offers.filter(used_at__isnull=True, start__gt=now)
-        offer_form = OfferForm(_posted(request), offers=offers)
+        offer_form = OfferForm(posted(request), offers=offers)
         if request.method == "POST" and offer_form.is_valid():
             offer = offer_form.cleaned_data["offer"]
             try:
@@ -226,7 +222,7 @@ def cancel_session(request, public_id):
     session = get_session_for(request.user, public_id)
     clinic = _clinic(request)
     refusal = _refusal(session, clinic)
-    form = CancelSessionForm(_posted(request))
+    form = CancelSessionForm(posted(request))
     if refusal is None and request.method == "POST" and form.is_valid():
         try:
             session, replacement = services.cancel_session(
@@ -261,7 +257,7 @@ def reschedule_session(request, public_id):
     clinic = _clinic(request)
     refusal = _refusal(session, clinic)
     slots = [] if refusal is not None else services.reschedule_options(session, clinic)
-    form = RescheduleForm(_posted(request), slots=slots)
+    form = RescheduleForm(posted(request), slots=slots)
     if refusal is None and request.method == "POST" and form.is_valid():
         old_start = session.start
         try:
@@ -417,7 +413,7 @@ def record_attendance(request, public_id):
     initial = {}
     if session.status in Session.ATTENDANCE_STATUSES:
         initial["status"] = session.status
-    form = AttendanceForm(_posted(request), initial=initial)
+    form = AttendanceForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         status = form.cleaned_data["status"]
         try:
