@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "dit_portal.accounts",
     "dit_portal.audit",
     "patients",
+    "messaging",
     "therapy",
     "questionnaires",
 ]
@@ -97,7 +98,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "therapy.context_processors.clinic",
+                "therapy.clinic.context_processors.clinic",
             ],
         },
     },
@@ -173,7 +174,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "dit_portal.tasks.heartbeat", "schedule": 60.0},
     # Hands due outbox rows to workers (therapy/outbox.py); reminders depend on it.
-    "dispatch-messages": {"task": "therapy.tasks.dispatch_messages", "schedule": 60.0},
+    "dispatch-messages": {
+        "task": "messaging.tasks.dispatch_messages",
+        "schedule": 60.0,
+    },
     "clear-expired-sessions": {
         "task": "dit_portal.tasks.clear_expired_sessions",
         "schedule": 60.0 * 60,

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("patients/", include("patients.urls")),
     path("", include("therapy.urls")),
+    path("", include("messaging.urls")),
     path("", include("questionnaires.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -2,7 +2,7 @@ from allauth.account.models import EmailAddress
 from django import forms
 
 from dit_portal.accounts.models import User
-from dit_portal.forms import NHSDateField
+from dit_portal.core.forms import NHSDateField
 
 from . import nhs_number
 from .models import Patient

@@ -10,17 +10,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from therapy.models import Course, Message, Session
+from dit_portal.core.errors import QuestionnaireError
+from messaging.models import Message
+from messaging.queueing import queue_message
 
 from . import scoring
 from .definitions import DEFINITIONS, GAD7, INTAKE, MEASURES, PHQ9, PREFER_NOT
 from .models import Assignment, Instrument, Response, RiskFlag
-
-
-class QuestionnaireError(Exception):
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 class MissingAnswers(QuestionnaireError):
@@ -66,8 +62,6 @@ def measures_lead(clinic):
 
 def assign_intake(course):
     """Called when a course is booked (in the booking's transaction)."""
-    from therapy.services import queue_message
-
     assignment, created = Assignment.objects.get_or_create(
         course=course,
         code=INTAKE,
@@ -87,8 +81,8 @@ def assign_intake(course):
 def is_open(assignment, clinic, now=None):
     now = now or timezone.now()
     if assignment.session_id is None:
-        return assignment.course.status in (Course.Status.OFFERED, Course.Status.ACTIVE)
-    return assignment.course.status == Course.Status.ACTIVE and _measures_open(
+        return assignment.course.is_current
+    return assignment.course.is_active and _measures_open(
         assignment.session, clinic, now
     )
 
@@ -103,7 +97,7 @@ class Waiting:
 
 def _measures_open(session, clinic, now):
     return (
-        session.status == Session.Status.BOOKED
+        session.is_booked
         and session.start - measures_lead(clinic) <= now <= session.end
     )
 
@@ -113,14 +107,13 @@ def waiting_for(course, sessions, clinic, now=None):
     the caller has loaded), making measure assignments as sessions come within the
     opening window. One query, three on the visit that opens a session's measures."""
     now = now or timezone.now()
-    if course.status not in (Course.Status.OFFERED, Course.Status.ACTIVE):
+    if not course.is_current:
         return []
     by_id = {session.id: session for session in sessions}
     open_ids = [
         session.id
         for session in sessions
-        if course.status == Course.Status.ACTIVE
-        and _measures_open(session, clinic, now)
+        if course.is_active and _measures_open(session, clinic, now)
     ]
     query = (
         Assignment.objects.filter(course=course)
@@ -222,8 +215,6 @@ def save_answers(response, answers, clinic, now=None):
 def submit(response, clinic, now=None):
     """Send the response: score it, lock it, and raise a risk flag when PHQ-9 item 9 is
     above 0 (with a message to the course's therapist, in the same transaction)."""
-    from therapy.services import queue_message
-
     now = now or timezone.now()
     with transaction.atomic():
         response = _locked(response, clinic, now)

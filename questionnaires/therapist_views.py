@@ -9,9 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from dit_portal.audit import services as audit
-from dit_portal.forms import posted
-from therapy import services as therapy_services
+from dit_portal.core.forms import posted
 from therapy.permissions import get_course_to_write
+from therapy.phases import phases_for
 
 from . import chart, services
 from .definitions import DEFINITIONS, GAD7, INTAKE, PHQ9
@@ -39,7 +39,7 @@ def measures(request, public_id):
             *[n for points in scores.values() for n, _, _ in points],
         ]
     )
-    phases = therapy_services.phases_for(course, range(1, last + 2))
+    phases = phases_for(course, range(1, last + 2))
     charts = [
         chart.build(
             code=code,

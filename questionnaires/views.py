@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from dit_portal.accounts.decorators import patient_required
 from dit_portal.audit import services as audit
-from dit_portal.forms import posted
+from dit_portal.core.forms import posted
 from therapy.models import Clinic
 
 from . import services

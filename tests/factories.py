@@ -98,9 +98,9 @@ def book_course(
     patient, therapist, *, weekday=0, at=datetime.time(10, 0), start=None, room=None
 ):
     """A course booked through the real service, starting in a week or so."""
-    from therapy import services
+    from therapy.scheduling import booking
 
-    return services.book_course(
+    return booking.book_course(
         patient=patient,
         therapist=therapist,
         weekday=weekday,

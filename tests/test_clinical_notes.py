@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dit_portal.audit.models import AuditEvent
-from therapy import notes
 from therapy.models import ClinicalNote, ClinicalNoteAddendum, Session
+from therapy.notes import services as notes
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from dit_portal.audit.models import AuditEvent
-from therapy import services
+from dit_portal.core import timefmt
 from therapy.models import Course, Session
+from therapy.scheduling import services
 
 from .factories import PatientFactory, book_course, next_weekday, working_week
 from .test_query_counts import count_queries
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def monday_of(moment):
-    day = services.local(moment).date()
+    day = timefmt.local(moment).date()
     return day - datetime.timedelta(days=day.weekday())
 
 
@@ -53,7 +54,7 @@ def test_therapist_sees_only_their_own_sessions(
     html = response.content.decode()
     assert "Alice Patient" in html
     assert "Otto Outsider" not in html
-    assert services.local(first.start).strftime("%H:%M") in html
+    assert timefmt.local(first.start).strftime("%H:%M") in html
     assert "Room 1" in html
     assert reverse("patient_detail", args=[course.patient.public_id]) in html
     assert reverse("record_attendance", args=[first.public_id]) in html
@@ -63,7 +64,7 @@ def test_therapist_sees_only_their_own_sessions(
 
 def test_diary_shows_today(therapist_client, course):
     session = course.sessions.get(number=16)
-    start = services.at_wall_time(timezone.localdate(), datetime.time(0, 5))
+    start = timefmt.at_wall_time(timezone.localdate(), datetime.time(0, 5))
     Session.objects.filter(pk=session.pk).update(
         start=start, end=start + datetime.timedelta(minutes=50)
     )
@@ -195,7 +196,7 @@ def add_sessions(therapist, monday, slots):
     for offset, hour in slots:
         patient = PatientFactory(therapist=therapist)
         course = Course.objects.create(patient=patient, therapist=therapist)
-        start = services.at_wall_time(
+        start = timefmt.at_wall_time(
             monday + datetime.timedelta(days=offset), datetime.time(hour, 0)
         )
         Session.objects.create(
@@ -229,4 +230,4 @@ def test_diary_runs_a_fixed_number_of_queries(therapist_client, therapist, clini
 def test_caseload_shows_the_next_session(therapist_client, course):
     html = therapist_client.get(reverse("caseload")).content.decode()
     first = course.sessions.get(number=1)
-    assert services.local(first.start).strftime("%H:%M") in html
+    assert timefmt.local(first.start).strftime("%H:%M") in html

@@ -48,8 +48,8 @@ for email, urls in pages.items():
     for url in urls:
         status[f"{email} {url}"] = client.get(url, HTTP_HOST="127.0.0.1").status_code
 # The outbox on SQLite and the filesystem broker: dispatch, then send one.
-from therapy import outbox
-from therapy.models import Message
+from messaging import outbox
+from messaging.models import Message
 outbox.dispatch()
 pending = Message.objects.filter(status="pending").order_by("due_at").first()
 status["outbox send"] = 200 if outbox.send(pending.pk) == "sent" else 500

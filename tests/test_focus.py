@@ -5,8 +5,11 @@ import pytest
 from django.urls import reverse
 
 from dit_portal.audit.models import AuditEvent
-from therapy import focus, services
-from therapy.models import Course, FocusAgreement, GoodbyeLetter, Message, Session
+from messaging.models import Message
+from therapy import phases as phase_rules
+from therapy.ending import focus
+from therapy.ending import letter as letters
+from therapy.models import Course, FocusAgreement, GoodbyeLetter, Session
 
 from .focus_helpers import SUMMARY, WORKING, begin_session, focus_data
 
@@ -20,7 +23,7 @@ def audited(action, obj):
 def phases(course):
     course.refresh_from_db()
     sessions = list(course.sessions.all())
-    return focus.phase_of_sessions(course, sessions)
+    return phase_rules.phase_of_sessions(course, sessions)
 
 
 def test_the_whole_arc_on_one_course(client, course, therapist, patient):
@@ -97,9 +100,9 @@ def test_the_whole_arc_on_one_course(client, course, therapist, patient):
     assert v2.agreed_at_session == 5
     assert course.focus_agreed_session == 5
     assert audited("agree", v2).filter(actor=patient.user).exists()
-    assert services.phase_for(course, 4) == "initial"
-    assert services.phase_for(course, 5) == "middle"
-    assert services.phase_for(course, 12) == "middle"
+    assert phase_rules.phase_for(course, 4) == "initial"
+    assert phase_rules.phase_for(course, 5) == "middle"
+    assert phase_rules.phase_for(course, 12) == "middle"
     assert phases(course) == "middle"
     html = client.get(reverse("my_therapy")).content.decode()
     assert "middle phase" in html and "agreed your focus at session 5" in html
@@ -115,7 +118,7 @@ def test_the_whole_arc_on_one_course(client, course, therapist, patient):
     begin_session(course, 12)
     assert phases(course) == "middle"
     begin_session(course, 13)
-    assert services.phase_for(course, 13) == "ending"
+    assert phase_rules.phase_for(course, 13) == "ending"
     assert phases(course) == "ending"
 
     # Discharge: completed.
@@ -127,7 +130,7 @@ def test_the_whole_arc_on_one_course(client, course, therapist, patient):
     assert course.status == Course.Status.COMPLETED
     assert phases(course) == "completed"
     # Each session keeps the phase it was held in, for the timeline and the charts.
-    assert [services.phase_for(course, n) for n in (4, 5, 13)] == [
+    assert [phase_rules.phase_for(course, n) for n in (4, 5, 13)] == [
         "initial",
         "middle",
         "ending",
@@ -205,12 +208,12 @@ def shared(course):
     v1 = focus.save_focus_draft(course, by=course.therapist, data=focus_data())
     focus.share_focus(v1, by=course.therapist)
     begin_session(course, 13)
-    letter = focus.save_letter(
+    letter = letters.save_letter(
         course,
         by=course.therapist,
         data={"focus": "F", "changes": "C", "still_to_work_on": "S"},
     )
-    focus.share_letter(
+    letters.share_letter(
         letter, by=course.therapist, session=course.sessions.get(number=13)
     )
     return v1, letter
@@ -313,14 +316,14 @@ def test_admin_timeline_shows_phase_but_not_the_focus(
 
 def test_a_patient_does_not_see_the_letter_before_its_session(patient_client, course):
     begin_session(course, 13)
-    letter = focus.save_letter(
+    letter = letters.save_letter(
         course,
         by=course.therapist,
         data={"focus": "F", "changes": "C", "still_to_work_on": "S"},
     )
     url = reverse("letter_detail", args=[letter.public_id])
     assert patient_client.get(url).status_code == 404  # a draft
-    focus.share_letter(
+    letters.share_letter(
         letter, by=course.therapist, session=course.sessions.get(number=14)
     )
     assert patient_client.get(url).status_code == 404  # session 14 is next week

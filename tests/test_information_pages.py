@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from therapy.views import INFORMATION_PAGES
+from therapy.clinic.information import INFORMATION_PAGES
 
 SLUGS = list(INFORMATION_PAGES)
 

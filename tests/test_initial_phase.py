@@ -4,7 +4,7 @@ therapist (a prompt, never a block)."""
 
 from django.urls import reverse
 
-from therapy import focus
+from therapy.ending import focus
 
 from .focus_helpers import begin_session, focus_data
 

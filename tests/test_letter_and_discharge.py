@@ -6,9 +6,13 @@ import pytest
 from django.urls import reverse
 
 from dit_portal.audit.models import AuditEvent
+from dit_portal.core import errors
+from messaging.models import Message
 from patients.models import Patient
-from therapy import focus, outcomes, services
-from therapy.models import Course, FocusAgreement, GoodbyeLetter, Message, Session
+from therapy.ending import discharge, focus, selectors
+from therapy.ending import letter as letters
+from therapy.models import Course, FocusAgreement, GoodbyeLetter, Session
+from therapy.scheduling import services
 
 from .factories import gad7_answers, phq9_answers, send_measure
 from .focus_helpers import begin_session, focus_data
@@ -31,8 +35,8 @@ def ending(course):
 
 @pytest.fixture
 def letter(ending):
-    letter = focus.save_letter(ending, by=ending.therapist, data=LETTER)
-    return focus.share_letter(
+    letter = letters.save_letter(ending, by=ending.therapist, data=LETTER)
+    return letters.share_letter(
         letter, by=ending.therapist, session=ending.sessions.get(number=13)
     )
 
@@ -59,7 +63,7 @@ def test_the_letter_is_written_in_the_ending_phase(therapist_client, course):
 
 
 def test_sharing_the_letter_at_a_chosen_ending_session(therapist_client, ending):
-    letter = focus.save_letter(ending, by=ending.therapist, data=LETTER)
+    letter = letters.save_letter(ending, by=ending.therapist, data=LETTER)
     url = reverse("share_letter", args=[letter.public_id])
     html = therapist_client.get(url).content.decode()
     assert "Session 13," in html and "Session 16," in html and "Session 12," not in html
@@ -87,7 +91,7 @@ def test_sharing_the_letter_at_a_chosen_ending_session(therapist_client, ending)
 
 
 def test_an_unfinished_letter_cannot_be_shared(therapist_client, ending):
-    letter = focus.save_letter(
+    letter = letters.save_letter(
         ending, by=ending.therapist, data={**LETTER, "changes": ""}
     )
     url = reverse("share_letter", args=[letter.public_id])
@@ -102,8 +106,8 @@ def test_a_shared_letter_is_fixed(therapist_client, letter):
     url = reverse("letter_edit", args=[letter.course.public_id])
     response = therapist_client.get(url)
     assert response.url == reverse("letter_detail", args=[letter.public_id])
-    with pytest.raises(focus.FocusError):
-        focus.save_letter(letter.course, by=letter.course.therapist, data=LETTER)
+    with pytest.raises(errors.FocusError):
+        letters.save_letter(letter.course, by=letter.course.therapist, data=LETTER)
 
 
 def test_the_patient_reads_the_letter_and_downloads_it(patient_client, letter):
@@ -140,7 +144,7 @@ def test_the_pdf_is_for_its_patient_and_therapist_only(
 
 
 def test_the_letter_stays_in_the_record_after_discharge(patient_client, letter):
-    focus.discharge_course(
+    discharge.discharge_course(
         letter.course, by=letter.course.therapist, status=Course.Status.COMPLETED
     )
     html = patient_client.get(reverse("my_therapy")).content.decode()
@@ -217,12 +221,12 @@ def test_a_course_is_closed_once(therapist_client, course):
     course.refresh_from_db()
     assert course.status == Course.Status.COMPLETED
     assert Message.objects.filter(kind=Message.Kind.END_OF_THERAPY).count() == 1
-    with pytest.raises(focus.FocusError):
-        focus.discharge_course(course, by=course.therapist, status="completed")
+    with pytest.raises(errors.FocusError):
+        discharge.discharge_course(course, by=course.therapist, status="completed")
 
 
 def test_a_closed_course_takes_no_more_focus_changes(therapist_client, course):
-    focus.discharge_course(course, by=course.therapist, status="completed")
+    discharge.discharge_course(course, by=course.therapist, status="completed")
     url = reverse("focus_draft", args=[course.public_id])
     response = therapist_client.post(url, focus_data())
     assert response.status_code == 200
@@ -236,7 +240,7 @@ def test_the_outcome_page_counts_attended_sessions(therapist_client, course):
         Session.objects.filter(course=course, number=number).update(status=status)
     url = reverse("discharge_course", args=[course.public_id])
     html = therapist_client.get(url).content.decode()
-    assert outcomes.attended_count(course) == 2
+    assert selectors.attended_count(course) == 2
     assert "Finished treatment (2 or more attended)" in html
 
 
@@ -252,7 +256,7 @@ def test_outcome_comes_from_the_patients_sent_measures(therapist_client, course)
         services.record_attendance(
             session, Session.Status.ATTENDED, by=course.therapist
         )
-    outcome = outcomes.for_course(course)
+    outcome = selectors.for_course(course)
     assert (outcome.phq9_first, outcome.phq9_last) == (15, 7)
     assert (outcome.gad7_first, outcome.gad7_last) == (11, 5)
     assert outcome.attended == 6 and outcome.finished_treatment
@@ -310,7 +314,7 @@ def test_a_clinic_admin_sees_attendance_but_no_scores_at_discharge(
 def test_one_score_is_not_enough_to_judge_change(course):
     send_measure(course.sessions.get(number=1), "phq9", phq9_answers(17))
     send_measure(course.sessions.get(number=1), "gad7", gad7_answers(12))
-    outcome = outcomes.for_course(course)
+    outcome = selectors.for_course(course)
     assert (outcome.phq9_first, outcome.phq9_last) == (17, None)
     assert outcome.case_at_start is True
     assert outcome.recovered is None and outcome.reliable_improvement is None
@@ -320,18 +324,20 @@ def test_a_letter_shared_at_a_session_cut_by_early_discharge_is_readable_at_once
     therapist_client, client, course
 ):
     begin_session(course, 13)
-    letter = focus.save_letter(
+    letter = letters.save_letter(
         course,
         by=course.therapist,
         data={"focus": "F", "changes": "C", "still_to_work_on": "S"},
     )
-    focus.share_letter(
+    letters.share_letter(
         letter, by=course.therapist, session=course.sessions.get(number=16)
     )
     client.force_login(course.patient.user)
     url = reverse("letter_detail", args=[letter.public_id])
     assert client.get(url).status_code == 404  # session 16 is weeks away
-    focus.discharge_course(course, by=course.therapist, status=Course.Status.COMPLETED)
+    discharge.discharge_course(
+        course, by=course.therapist, status=Course.Status.COMPLETED
+    )
     assert client.get(url).status_code == 200
     waiting = Message.objects.filter(kind=Message.Kind.WAITING).latest("pk")
     ended = Message.objects.get(kind=Message.Kind.END_OF_THERAPY)

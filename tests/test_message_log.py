@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from dit_portal.audit.models import AuditEvent
-from therapy.models import Message
+from messaging.models import Message
 
 from .factories import PatientFactory
 from .test_query_counts import assert_flat
@@ -57,7 +57,7 @@ def test_resend_puts_a_failed_message_back_in_the_queue(clinic_admin_client, cou
         "sms: HTTPError 500",
     )
     assert AuditEvent.objects.filter(
-        object_type="therapy.Message", action="change"
+        object_type="messaging.Message", action="change"
     ).exists()
     # Only failed ones: a second press changes nothing.
     clinic_admin_client.post(reverse("message_resend", args=[row.pk]))

@@ -5,8 +5,11 @@ something is waiting or has happened, never what: no note, no score, no focus te
 from django.core import mail
 from django.utils import timezone
 
-from therapy import focus, notes, outbox
-from therapy.models import Message
+from messaging import outbox
+from messaging.models import Message
+from therapy.ending import discharge, focus
+from therapy.ending import letter as letters
+from therapy.notes import services as notes
 
 from .factories import phq9_answers, send_measure
 from .focus_helpers import SUMMARY, WORKING, begin_session, focus_data
@@ -30,9 +33,9 @@ def test_no_message_carries_clinical_content(course, clinic, patient, therapist)
     )
     focus.respond_to_focus(shared, agree=True)
     begin_session(course, 13)
-    letter = focus.save_letter(course, by=therapist, data=LETTER)
-    focus.share_letter(letter, by=therapist, session=course.sessions.get(number=14))
-    focus.discharge_course(course, by=therapist, status="completed")
+    letter = letters.save_letter(course, by=therapist, data=LETTER)
+    letters.share_letter(letter, by=therapist, session=course.sessions.get(number=14))
+    discharge.discharge_course(course, by=therapist, status="completed")
 
     kinds = set(Message.objects.values_list("kind", flat=True))
     assert {"welcome", "waiting", "risk", "ended"} <= kinds

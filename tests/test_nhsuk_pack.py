@@ -17,7 +17,7 @@ from django.template import Context, Template
 from django.test.html import Element, parse_html
 from django.urls import reverse
 
-from dit_portal.forms import NHSDateField
+from dit_portal.core.forms import NHSDateField
 
 from .factories import PASSWORD
 

@@ -11,8 +11,9 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from dit_portal.celery import app
-from therapy import outbox, services
-from therapy.models import Message
+from messaging import outbox, queueing
+from messaging.models import Message
+from therapy.scheduling import services
 
 from .worker import broker
 
@@ -51,7 +52,7 @@ def test_the_database_refuses_a_second_outstanding_reminder(course):
 
 def test_queueing_a_message_twice_returns_the_same_row(course):
     row = reminders(course).first()
-    again = services.queue_message(
+    again = queueing.queue_message(
         "reminder",
         row.recipient,
         course=course,
@@ -59,12 +60,12 @@ def test_queueing_a_message_twice_returns_the_same_row(course):
         due_at=row.due_at,
         lead=row.lead_hours,
     )
-    welcome = services.queue_message("welcome", row.recipient, course=course)
+    welcome = queueing.queue_message("welcome", row.recipient, course=course)
     assert again.pk == row.pk
     assert Message.objects.filter(course=course, kind="welcome").count() == 1
     assert welcome.status == "pending"
-    first = services.queue_message("waiting", row.recipient, key="letter:1")
-    second = services.queue_message("waiting", row.recipient, key="letter:1")
+    first = queueing.queue_message("waiting", row.recipient, key="letter:1")
+    second = queueing.queue_message("waiting", row.recipient, key="letter:1")
     assert first.pk == second.pk
 
 
@@ -128,10 +129,10 @@ def everything(course, clinic, clinic_admin, patient, therapist):
         sessions[0], sessions[0].start + HOUR, by=patient.user, reason=SECRETS[0]
     )
     services.cancel_session(sessions[1], by=patient.user, reason=SECRETS[0])
-    services.queue_message("waiting", patient.user, course=course, key="letter:1")
-    services.queue_message("ended", patient.user, course=course)
-    services.queue_message("offer", patient.user, course=course)
-    services.queue_message("risk", therapist, course=course, key="risk:1")
+    queueing.queue_message("waiting", patient.user, course=course, key="letter:1")
+    queueing.queue_message("ended", patient.user, course=course)
+    queueing.queue_message("offer", patient.user, course=course)
+    queueing.queue_message("risk", therapist, course=course, key="risk:1")
     return course
 
 
@@ -262,6 +263,6 @@ def test_beat_runs_the_dispatcher_every_minute():
     entries = [
         e
         for e in app.conf.beat_schedule.values()
-        if e["task"] == "therapy.tasks.dispatch_messages"
+        if e["task"] == "messaging.tasks.dispatch_messages"
     ]
     assert len(entries) == 1 and entries[0]["schedule"] <= 60

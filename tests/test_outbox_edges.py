@@ -8,8 +8,11 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from therapy import channels, focus, outbox, services
-from therapy.models import Message
+from dit_portal.core import timefmt
+from messaging import channels, outbox
+from messaging.models import Message
+from therapy.ending import letter as letters
+from therapy.scheduling import services
 
 from .focus_helpers import begin_session
 
@@ -103,14 +106,14 @@ def test_a_letters_notice_follows_its_session(course, clinic_admin, client):
         course.therapist.availability.create(
             weekday=day, start_time=datetime.time(0, 0), end_time=datetime.time(23, 59)
         )
-    letter = focus.save_letter(course, by=course.therapist, data=LETTER)
+    letter = letters.save_letter(course, by=course.therapist, data=LETTER)
     at = course.sessions.get(number=15)
-    focus.share_letter(letter, by=course.therapist, session=at)
+    letters.share_letter(letter, by=course.therapist, session=at)
     notice = Message.objects.get(key=f"letter:{letter.public_id}")
     assert notice.due_at == at.start
 
     # An hour later (or earlier), on the same day, so no closure can be in the way.
-    late = services.local(at.start).hour >= 22
+    late = timefmt.local(at.start).hour >= 22
     new_start = at.start - HOUR if late else at.start + HOUR
     at = services.move_session(at, new_start, by=clinic_admin, reason="x")
     notice.refresh_from_db()

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from therapy import outbox, services
-from therapy.models import Message
+from messaging import outbox
+from messaging.models import Message
+from therapy.scheduling import services
 
 from .factories import book_course, working_week
 from .notify_standin import API_KEY, TEMPLATE_ID, notify_standin
@@ -118,7 +119,7 @@ def test_a_session_the_week_after_the_clock_change(
 
 
 def test_the_send_task_delivered_twice_sends_one_email(booked, mail_dir):
-    from therapy.tasks import send_message
+    from messaging.tasks import send_message
 
     welcome = Message.objects.get(course=booked, kind="welcome")
     with broker() as queue, worker(queue, mail_dir) as process:

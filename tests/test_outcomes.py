@@ -3,7 +3,7 @@ edge (therapy.outcomes.summarise is pure, so these need no database)."""
 
 import pytest
 
-from therapy.outcomes import summarise
+from therapy.ending.outcomes import summarise
 
 
 def test_recovered():

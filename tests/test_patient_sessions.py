@@ -8,10 +8,12 @@ import pytest
 from django.urls import reverse
 
 from dit_portal.audit.models import AuditEvent
-from therapy import services
-from therapy.calendar import build_calendar, escape, fold
+from dit_portal.core import timefmt
+from dit_portal.core.timefmt import when
+from messaging.calendar import build_calendar, escape, fold
+from therapy import phases
 from therapy.models import Course, Session, SlotOffer
-from therapy.session_forms import when
+from therapy.scheduling import booking, services
 
 from .factories import book_course, next_weekday, working_week
 from .test_query_counts import count_queries
@@ -94,8 +96,8 @@ def test_patient_sees_their_sessions_the_next_one_and_the_phase(
 
 
 def test_phase_follows_the_session_number(course):
-    assert services.phase_for(course, 1) == "initial"
-    assert services.phase_for(course, 13) == "ending"
+    assert phases.phase_for(course, 1) == "initial"
+    assert phases.phase_for(course, 13) == "ending"
 
 
 def test_a_replacement_says_which_session_it_replaces(
@@ -171,10 +173,10 @@ def test_calendar_text_is_escaped_and_folded(course, clinic):
 def offered(clinic, patient, therapist, room):
     working_week(therapist)
     starts = [
-        services.at_wall_time(next_weekday(1), datetime.time(10, 0)),
-        services.at_wall_time(next_weekday(2), datetime.time(14, 0)),
+        timefmt.at_wall_time(next_weekday(1), datetime.time(10, 0)),
+        timefmt.at_wall_time(next_weekday(2), datetime.time(14, 0)),
     ]
-    return services.offer_first_slots(
+    return booking.offer_first_slots(
         patient=patient, therapist=therapist, starts=starts, room=room
     )
 
@@ -211,7 +213,7 @@ def test_an_offered_time_taken_meanwhile_is_a_form_error(
     patient_client, offered, therapist, other_patient
 ):
     first = offered.offers.order_by("start").first()
-    start = services.local(first.start)
+    start = timefmt.local(first.start)
     book_course(
         other_patient,
         therapist,
@@ -310,7 +312,7 @@ def test_patient_moves_a_session_to_a_free_time(patient_client, course, clinic):
     )
     for value, label in choices:
         moment = datetime.datetime.fromisoformat(value)
-        assert services.local(moment).date() <= last_day
+        assert timefmt.local(moment).date() <= last_day
         assert moment != first.start
         assert label == when(moment)
     value = choices[-1][0]
@@ -451,7 +453,7 @@ def test_my_therapy_runs_a_fixed_number_of_queries(patient_client, course):
 
 def test_offers_are_not_shown_after_they_are_used(patient_client, offered):
     offer = offered.offers.first()
-    services.accept_offer(offer)
+    booking.accept_offer(offer)
     html = patient_client.get(reverse("my_therapy")).content.decode()
     assert "Choose a time for your first session" not in html
     assert SlotOffer.objects.filter(used_at__isnull=False).count() == 1

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dit_portal.audit.models import AuditEvent
+from messaging.models import Message
 from questionnaires.models import Assignment, Response, RiskFlag
-from therapy.models import Message
 
 from .factories import phq9_answers
 
@@ -230,10 +230,10 @@ def test_each_rather_not_say_box_names_its_question(patient_client, course):
 
 
 def test_measures_close_when_the_course_is_closed(patient_client, session_soon):
-    from therapy import focus
+    from therapy.ending import discharge
 
     phq9 = _measure_after_home(patient_client, session_soon, "phq9")
-    focus.discharge_course(
+    discharge.discharge_course(
         session_soon.course, by=session_soon.therapist, status="completed"
     )
     page = patient_client.get(_page(phq9, 1), follow=True)

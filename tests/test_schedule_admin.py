@@ -11,17 +11,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dit_portal.audit.models import AuditEvent
+from dit_portal.core import timefmt
+from messaging.models import Message
 from patients.models import Patient
-from therapy import services
 from therapy.models import (
     Closure,
     Course,
-    Message,
     Room,
     Session,
     SlotOffer,
     TherapistAvailability,
 )
+from therapy.scheduling import availability
 
 from .factories import (
     PatientFactory,
@@ -48,7 +49,7 @@ def text(response):
 
 
 def week_of(dt):
-    day = services.local(dt).date()
+    day = timefmt.local(dt).date()
     return (day - datetime.timedelta(days=day.weekday())).isoformat()
 
 
@@ -135,7 +136,7 @@ def test_clinic_week_shows_sessions_in_uk_time_with_links(
     )
     page = text(response)
     assert response.status_code == 200
-    local = services.local(first.start)
+    local = timefmt.local(first.start)
     assert f"Week of Monday {local.day} {local:%B %Y}" in page
     assert "10:00 to 10:50" in page
     assert "Terry Therapist" in page and "Alice Patient" in page
@@ -212,7 +213,7 @@ def test_whole_clinic_week_runs_a_fixed_number_of_queries(client, clinic, clinic
                 number=n + 1,
                 therapist=therapist,
                 patient=patient,
-                start=(start := services.at_wall_time(
+                start=(start := timefmt.at_wall_time(
                     monday + datetime.timedelta(days=day), datetime.time(hour)
                 )),
                 end=start + datetime.timedelta(minutes=50),
@@ -336,7 +337,7 @@ def test_check_then_book_a_course_of_16_at_the_same_uk_time(
     course = patient.courses.get()
     sessions = list(course.sessions.order_by("number"))
     assert [s.number for s in sessions] == list(range(1, 17))
-    assert {services.local(s.start).time() for s in sessions} == {datetime.time(14, 0)}
+    assert {timefmt.local(s.start).time() for s in sessions} == {datetime.time(14, 0)}
     assert all(s.room == room for s in sessions)
     assert "Course booked for Alice Patient: 16 sessions with Terry Therapist" in (
         text(response)
@@ -415,7 +416,7 @@ def test_offer_first_session_times(
     assert "2 time(s) offered to Alice Patient" in text(response)
     course = patient.courses.get()
     assert course.status == Course.Status.OFFERED
-    offered = [services.local(o.start) for o in SlotOffer.objects.filter(course=course)]
+    offered = [timefmt.local(o.start) for o in SlotOffer.objects.filter(course=course)]
     assert [(o.date(), o.time()) for o in offered] == [
         (monday, datetime.time(10)),
         (tuesday, datetime.time(11)),
@@ -453,7 +454,7 @@ def test_move_a_session_with_a_reason(clinic_admin_client, course, patient):
     others = {
         s.pk: (s.start, s.room_id) for s in course.sessions.exclude(pk=session.pk)
     }
-    new_day = services.local(session.start).date() + datetime.timedelta(days=1)
+    new_day = timefmt.local(session.start).date() + datetime.timedelta(days=1)
     url = reverse("admin_move_session", args=[session.public_id])
 
     page = text(clinic_admin_client.post(url, {**date_fields("new_date", new_day)}))
@@ -470,7 +471,7 @@ def test_move_a_session_with_a_reason(clinic_admin_client, course, patient):
         follow=True,
     )
     session.refresh_from_db()
-    local = services.local(session.start)
+    local = timefmt.local(session.start)
     assert (local.date(), local.time()) == (new_day, datetime.time(15, 0))
     assert session.change_reason == "Room works"
     expected = f"{local:%A} {local.day} {local:%B %Y}, 15:00"
@@ -490,7 +491,7 @@ def test_moving_onto_a_taken_time_offers_the_nearest_free_times(
     # Terry also sees Otto on Tuesdays at 10:00.
     book_course(other_patient, therapist, weekday=1)
     session = course.sessions.get(number=1)
-    tuesday = services.local(session.start).date() + datetime.timedelta(days=1)
+    tuesday = timefmt.local(session.start).date() + datetime.timedelta(days=1)
     url = reverse("admin_move_session", args=[session.public_id])
     data = {**date_fields("new_date", tuesday), "new_time": "10:00", "reason": "Ask"}
     page = text(clinic_admin_client.post(url, data))
@@ -500,9 +501,9 @@ def test_moving_onto_a_taken_time_offers_the_nearest_free_times(
     session.refresh_from_db()
     assert session.start == unchanged
 
-    alternatives = services.nearest_free(
+    alternatives = availability.nearest_free(
         therapist=therapist,
-        around=services.at_wall_time(tuesday, datetime.time(10)),
+        around=timefmt.at_wall_time(tuesday, datetime.time(10)),
         minutes=50,
         patient=session.patient,
         room=session.room,
@@ -538,7 +539,7 @@ def test_cancel_a_session_with_a_reason_adds_a_replacement(
     assert replacement.number == 17
     page = text(response)
     assert "Session 5 for Alice Patient" in page and "is cancelled" in page
-    local = services.local(replacement.start)
+    local = timefmt.local(replacement.start)
     assert (
         f"A replacement session (session 17) was added on "
         f"{local:%A} {local.day} {local:%B %Y}, 10:00." in page
@@ -558,7 +559,7 @@ def test_closure_over_booked_sessions_lists_them_to_move(
     clinic_admin_client, course, therapist, patient
 ):
     second = course.sessions.get(number=2)
-    day = services.local(second.start).date()
+    day = timefmt.local(second.start).date()
     response = clinic_admin_client.post(
         reverse("closures"),
         {"therapist": therapist.pk, **date_fields("start_date", day),

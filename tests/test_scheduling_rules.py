@@ -9,8 +9,10 @@ import pytest
 from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
-from therapy import services
-from therapy.models import Closure, Message, Session
+from dit_portal.core import errors, timefmt
+from messaging.models import Message
+from therapy.models import Closure, Session
+from therapy.scheduling import availability, booking, services
 
 from .factories import (
     PatientFactory,
@@ -25,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 
 def plan(start, weekday, therapist, at=datetime.time(10, 0)):
-    return services.plan_course(
+    return availability.plan_course(
         therapist=therapist,
         start_date=start,
         weekday=weekday,
@@ -164,7 +166,7 @@ def test_patient_cannot_cancel_inside_the_notice(course, clinic):
         end=timezone.now() + datetime.timedelta(hours=3, minutes=50),
     )
     first.refresh_from_db()
-    with pytest.raises(services.BookingError) as error:
+    with pytest.raises(errors.BookingError) as error:
         services.cancel_session(
             first, by=course.patient.user, reason="Ill", by_patient=True
         )
@@ -176,21 +178,21 @@ def test_patient_cannot_cancel_inside_the_notice(course, clinic):
 def test_no_booking_in_the_past_in_a_closure_or_outside_hours(course, clinic_admin):
     session = course.sessions.get(number=3)
     local_day = session.start.astimezone(LONDON).date()
-    with pytest.raises(services.BookingError, match="already passed"):
+    with pytest.raises(errors.BookingError, match="already passed"):
         services.move_session(
             session,
             timezone.now() - datetime.timedelta(days=1),
             by=clinic_admin,
             reason="x",
         )
-    evening = services.at_wall_time(local_day, datetime.time(19, 0))
-    with pytest.raises(services.BookingError, match="working hours"):
+    evening = timefmt.at_wall_time(local_day, datetime.time(19, 0))
+    with pytest.raises(errors.BookingError, match="working hours"):
         services.move_session(session, evening, by=clinic_admin, reason="x")
     Closure.objects.create(
         start_date=local_day, end_date=local_day, reason="Fire drill"
     )
-    morning = services.at_wall_time(local_day, datetime.time(11, 0))
-    with pytest.raises(services.BookingError, match="Clinic closed"):
+    morning = timefmt.at_wall_time(local_day, datetime.time(11, 0))
+    with pytest.raises(errors.BookingError, match="Clinic closed"):
         services.move_session(session, morning, by=clinic_admin, reason="x")
 
 
@@ -226,7 +228,7 @@ def race(n, attempt):
         try:
             barrier.wait()
             results[i] = ("ok", attempt(i))
-        except services.BookingError as error:
+        except errors.BookingError as error:
             results[i] = ("refused", error)
         except Exception as error:  # noqa: BLE001 - any other outcome fails the test
             results[i] = ("crashed", error)
@@ -250,14 +252,14 @@ def test_ten_patients_race_for_one_therapist_slot(clinic):
     day = datetime.date.today() + datetime.timedelta(days=14)
     while day.weekday() != 1:
         day += datetime.timedelta(days=1)
-    start = services.at_wall_time(day, datetime.time(11, 0))
+    start = timefmt.at_wall_time(day, datetime.time(11, 0))
     offers = [
-        services.offer_first_slots(
+        booking.offer_first_slots(
             patient=p, therapist=therapist, starts=[start]
         ).offers.get()
         for p in patients
     ]
-    results = race(10, lambda i: services.accept_offer(offers[i]))
+    results = race(10, lambda i: booking.accept_offer(offers[i]))
     outcomes = [r[0] for r in results]
     assert outcomes.count("ok") == 1, results
     assert outcomes.count("refused") == 9, results
@@ -309,7 +311,7 @@ def test_reinstating_a_session_whose_time_was_given_away_is_a_clear_refusal(
         end=earlier + datetime.timedelta(minutes=50),
     )
     with pytest.raises(
-        services.BookingError, match="replacement was already booked|given to another"
+        errors.BookingError, match="replacement was already booked|given to another"
     ):
         services.record_attendance(
             Session.objects.get(pk=first.pk), "attended", by=course.therapist
@@ -320,18 +322,18 @@ def test_reinstating_a_session_whose_time_was_given_away_is_a_clear_refusal(
 def test_an_offer_inside_the_notice_cannot_be_taken_online(clinic, patient, therapist):
     working_week(therapist)
     soon = timezone.now() + datetime.timedelta(hours=3)
-    later = services.free_slots(
+    later = availability.free_slots(
         therapist=therapist,
         first_day=timezone.localdate() + datetime.timedelta(days=7),
         last_day=timezone.localdate() + datetime.timedelta(days=21),
         minutes=50,
     )[0]
-    course = services.offer_first_slots(
+    course = booking.offer_first_slots(
         patient=patient, therapist=therapist, starts=[later]
     )
     offer = course.offers.create(start=soon)  # as if offered yesterday
-    with pytest.raises(services.BookingError, match=clinic.phone):
-        services.accept_offer(offer)
+    with pytest.raises(errors.BookingError, match=clinic.phone):
+        booking.accept_offer(offer)
     assert not course.sessions.exists()
 
 
@@ -355,7 +357,7 @@ def test_a_replaced_session_cannot_be_turned_back_into_a_held_one(course, clinic
     Session.objects.filter(pk=session.pk).update(
         start=earlier, end=earlier + datetime.timedelta(minutes=50)
     )
-    with pytest.raises(services.BookingError, match="replacement was already booked"):
+    with pytest.raises(errors.BookingError, match="replacement was already booked"):
         services.record_attendance(
             Session.objects.get(pk=session.pk), "attended", by=course.therapist
         )
@@ -368,7 +370,7 @@ def test_admins_cannot_cancel_a_session_that_has_started(course, clinic_admin):
     Session.objects.filter(pk=session.pk).update(
         start=earlier, end=earlier + datetime.timedelta(minutes=50)
     )
-    with pytest.raises(services.BookingError, match="already started"):
+    with pytest.raises(errors.BookingError, match="already started"):
         services.cancel_session(
             Session.objects.get(pk=session.pk), by=clinic_admin, reason="Oops"
         )

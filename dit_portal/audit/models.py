@@ -1,19 +1,15 @@
 from django.conf import settings
 from django.db import models
 
+from dit_portal.core.models import AppendOnlyModel, AppendOnlyQuerySet
 
-class AuditEventQuerySet(models.QuerySet):
+
+class AuditEventQuerySet(AppendOnlyQuerySet):
     def for_patient(self, patient):
         return self.filter(patient=patient)
 
-    def update(self, **kwargs):
-        raise TypeError("Audit events are append-only.")
 
-    def delete(self):
-        raise TypeError("Audit events are append-only.")
-
-
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """Who did what to which record, when and from where. Append-only.
 
     On PostgreSQL a trigger (migration 0002) refuses UPDATE and DELETE as well, so
@@ -59,11 +55,3 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.object_type} {self.object_id}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("Audit events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Audit events are append-only.")

@@ -5,7 +5,8 @@ and discharge pages too. axe finds no violations on any page."""
 import pytest
 from playwright.sync_api import expect
 
-from therapy import focus
+from therapy.ending import focus
+from therapy.ending import letter as letters
 from therapy.models import FocusAgreement
 
 from ..factories import book_course, working_week
@@ -67,8 +68,8 @@ def test_patient_agrees_the_focus_and_later_reads_the_goodbye_letter(page, cours
 
     # Weeks later, in the ending phase, the therapist shares the goodbye letter.
     begin_session(course, 13)
-    letter = focus.save_letter(course, by=course.therapist, data=LETTER)
-    focus.share_letter(
+    letter = letters.save_letter(course, by=course.therapist, data=LETTER)
+    letters.share_letter(
         letter, by=course.therapist, session=course.sessions.get(number=13)
     )
     page.reload()

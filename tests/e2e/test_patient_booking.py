@@ -6,8 +6,9 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from therapy import services
+from dit_portal.core import timefmt
 from therapy.models import Course
+from therapy.scheduling import booking
 
 from ..factories import next_weekday, working_week
 from .test_sign_in import sign_in
@@ -34,10 +35,10 @@ def test_patient_picks_an_offered_time_then_moves_a_session_by_keyboard(
 ):
     working_week(therapist)
     offered = [
-        services.at_wall_time(next_weekday(1), datetime.time(10, 0)),
-        services.at_wall_time(next_weekday(3), datetime.time(15, 0)),
+        timefmt.at_wall_time(next_weekday(1), datetime.time(10, 0)),
+        timefmt.at_wall_time(next_weekday(3), datetime.time(15, 0)),
     ]
-    course = services.offer_first_slots(
+    course = booking.offer_first_slots(
         patient=patient, therapist=therapist, starts=offered, room=room
     )
     earliest = min(offered)
@@ -108,7 +109,7 @@ def test_session_and_diary_pages_are_accessible(page, clinic, patient, therapist
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Caseload")
     page.assert_accessible()
-    monday = services.local(first.start).date()
+    monday = timefmt.local(first.start).date()
     page.visit(f"/diary/?week={monday.isoformat()}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Diary")
     page.assert_accessible()

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from therapy import services
+from dit_portal.core import timefmt
 from therapy.models import Closure
 
 from ..factories import PASSWORD, next_weekday, working_week
@@ -68,7 +68,7 @@ def test_admin_plans_books_and_moves_a_session(
     page.get_by_role("button", name="Move the session").click()
     expect(page.locator(".nhsuk-error-summary")).to_be_visible()
     page.assert_accessible()
-    day = services.local(session.start).date()
+    day = timefmt.local(session.start).date()
     fill_date(page, "New date", day)
     page.get_by_label("New time (UK time)").fill("15:00")
     page.get_by_label("Reason for the move").fill("Room works")
@@ -84,7 +84,7 @@ def test_resource_pages_are_accessible(
     page, clinic, clinic_admin, therapist, course, room
 ):
     sign_in_admin(page, clinic_admin)
-    day = services.local(course.sessions.get(number=2).start).date()
+    day = timefmt.local(course.sessions.get(number=2).start).date()
     closure = Closure.objects.create(
         start_date=day, end_date=day, reason="Staff training"
     )

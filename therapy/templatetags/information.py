@@ -1,6 +1,6 @@
 from django import template
 
-from therapy.views import INFORMATION_PAGES
+from therapy.clinic.information import INFORMATION_PAGES
 
 register = template.Library()
 

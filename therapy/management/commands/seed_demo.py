@@ -18,9 +18,9 @@ from patients.models import Patient
 from questionnaires import scoring
 from questionnaires.definitions import GAD7, PHQ9
 from questionnaires.models import Assignment, Response
-from questionnaires.services import assign_intake, current_instrument
-from therapy import services
+from questionnaires.services import current_instrument
 from therapy.models import Clinic, Course, Room, Session, TherapistAvailability
+from therapy.scheduling import availability, booking
 
 DEMO_PASSWORD = "demo-portal-password"  # noqa: S105 - printed for the demo on purpose
 
@@ -128,7 +128,7 @@ class Command(BaseCommand):
         jordan = Patient.objects.get(user__email="patient2@demo.invalid")
         if not jordan.courses.exists():
             today = timezone.localdate()
-            slots = services.free_slots(
+            slots = availability.free_slots(
                 therapist=sam,
                 first_day=today + datetime.timedelta(days=7),
                 last_day=today + datetime.timedelta(days=14),
@@ -136,7 +136,7 @@ class Command(BaseCommand):
                 patient=jordan,
                 room=rooms[1],
             )
-            services.offer_first_slots(
+            booking.offer_first_slots(
                 patient=jordan, therapist=sam, starts=slots[:: max(len(slots) // 3, 1)][:3],
                 room=rooms[1],
             )  # fmt: skip
@@ -146,7 +146,7 @@ class Command(BaseCommand):
         clinic = Clinic.load()
         start = timezone.localdate() - datetime.timedelta(weeks=5)
         weekday = start.weekday() if start.weekday() < 5 else 0
-        planned = services.plan_course(
+        planned = availability.plan_course(
             therapist=therapist,
             start_date=start,
             weekday=weekday,
@@ -154,35 +154,20 @@ class Command(BaseCommand):
             sessions=clinic.course_sessions,
             minutes=clinic.session_minutes,
         )
-        course = Course.objects.create(
+        course = Course(
             patient=patient,
             therapist=therapist,
             planned_sessions=clinic.course_sessions,
             session_minutes=clinic.session_minutes,
-            weekday=weekday,
-            start_time=datetime.time(10, 0),
-            start_date=planned[0].local_start.date(),
             room=room,
         )
-        assign_intake(course)
+        booking.start_course(course, planned, clinic)
+        # The weeks already past were attended (demo data: no rules to break).
         now = timezone.now()
-        for item in planned:
-            session = Session.objects.create(
-                course=course,
-                number=item.number,
-                therapist=therapist,
-                patient=patient,
-                start=item.start,
-                end=item.end,
-                room=room,
-                status=Session.Status.ATTENDED
-                if item.end < now
-                else Session.Status.BOOKED,
-            )
-            if session.status == Session.Status.BOOKED:
-                services.queue_reminders(session, clinic)
-            else:
-                self.seed_measures(session)
+        for session in course.sessions.filter(end__lt=now):
+            session.status = Session.Status.ATTENDED
+            session.save(update_fields=["status", "updated_at"])
+            self.seed_measures(session)
 
     def seed_measures(self, session):
         """PHQ-9 and GAD-7 sent before each past session, easing week by week."""

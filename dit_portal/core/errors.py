@@ -1,0 +1,45 @@
+"""One error for every refused change.
+
+A service raises a ServiceError (or a subclass) when one of its rules refuses what
+was asked; `message` is written for the person asking and views show it as a form
+error. Subclasses say which part of the portal refused, so a view catches only the
+errors its own service can raise."""
+
+
+class ServiceError(Exception):
+    def __init__(self, message, alternatives=()):
+        super().__init__(message)
+        self.message = message
+        # Other times that would work, for booking refusals (nearest free first).
+        self.alternatives = list(alternatives)
+
+
+class BookingError(ServiceError):
+    """A scheduling rule refused the booking, move or cancellation."""
+
+
+class SlotTaken(BookingError):
+    """Someone else booked the time first."""
+
+
+class NoteError(ServiceError):
+    """A clinical-note rule refused the change."""
+
+
+class NoteLocked(NoteError):
+    """The note is signed."""
+
+    def __init__(self, message=None):
+        super().__init__(
+            message
+            or "This note is signed, so it cannot be changed. "
+            "To correct or add to it, add an addendum."
+        )
+
+
+class FocusError(ServiceError):
+    """A focus, goodbye-letter or discharge rule refused the change."""
+
+
+class QuestionnaireError(ServiceError):
+    """A questionnaire rule refused the change."""

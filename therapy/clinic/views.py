@@ -1,0 +1,45 @@
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from dit_portal.accounts.decorators import clinic_admin_required
+from dit_portal.audit import services as audit
+from therapy.models import Clinic
+
+from .forms import ClinicSettingsForm
+from .information import INFORMATION_PAGES
+
+
+def information(request, slug="about-dit"):
+    if slug not in INFORMATION_PAGES:
+        raise Http404
+    pages = list(INFORMATION_PAGES.items())
+    index = list(INFORMATION_PAGES).index(slug)
+    return render(
+        request,
+        f"therapy/information/{slug}.html",
+        {
+            "pages": INFORMATION_PAGES,
+            "slug": slug,
+            "title": INFORMATION_PAGES[slug],
+            # (slug, title) of the pages either side, for the pagination links.
+            "previous_page": pages[index - 1] if index > 0 else None,
+            "next_page": pages[index + 1] if index + 1 < len(pages) else None,
+        },
+    )
+
+
+def questions_or_worries(request):
+    return render(request, "therapy/questions_or_worries.html")
+
+
+@clinic_admin_required
+def clinic_settings(request):
+    clinic = Clinic.load()
+    form = ClinicSettingsForm(request.POST or None, instance=clinic)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        audit.record(request, audit.Action.CHANGE, clinic)
+        messages.success(request, "Clinic settings saved.")
+        return redirect("clinic_settings")
+    return render(request, "therapy/clinic_settings.html", {"form": form})

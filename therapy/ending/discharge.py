@@ -1,0 +1,52 @@
+"""Discharge: closing a course, completed or dropped out."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from dit_portal.core.errors import FocusError
+from messaging.models import Message
+from messaging.queueing import drop_reminders, queue_message
+from patients.models import Patient
+from therapy.models import Course, Session
+
+
+def discharge_course(course, *, by, status, reason=""):
+    """Close the course: completed, or dropped out with a reason. Sessions still to
+    come are cancelled (their reminders stop; no replacement is booked), the patient's
+    status follows, and they get the end-of-therapy message with the PALS contact."""
+    reason = reason.strip()
+    if status not in Course.CLOSED_STATUSES:
+        raise FocusError("Choose how the course ended.")
+    if status == Course.Status.DROPPED_OUT and not reason:
+        raise FocusError("Give the reason the patient dropped out.")
+    now = timezone.now()
+    with transaction.atomic():
+        course = Course.objects.select_for_update().get(pk=course.pk)
+        if course.is_closed:
+            raise FocusError("This course has already been closed.")
+        Patient.objects.select_for_update().filter(pk=course.patient_id).first()
+        label = "completed" if status == Course.Status.COMPLETED else "ended early"
+        for session in course.sessions.booked().filter(start__gt=now):
+            session.status = Session.Status.CANCELLED_BY_CLINIC
+            session.change_reason = f"Course {label}"
+            session.save(update_fields=["status", "change_reason", "updated_at"])
+            drop_reminders(session)
+        course.status = status
+        course.ended_at = now
+        course.ended_by = by
+        course.end_reason = reason
+        course.save(update_fields=["status", "ended_at", "ended_by", "end_reason"])
+        patient = course.patient
+        patient.status = (
+            Patient.Status.DISCHARGED
+            if status == Course.Status.COMPLETED
+            else Patient.Status.DROPPED_OUT
+        )
+        patient.save(update_fields=["status"])
+        # A letter shared at a session that will not now happen is readable at once,
+        # so its "something is waiting" message goes now too.
+        Message.objects.pending().filter(
+            course=course, kind=Message.Kind.WAITING, due_at__gt=now
+        ).update(due_at=now)
+        queue_message(Message.Kind.END_OF_THERAPY, patient.user, course=course)
+        return course

@@ -1,0 +1,138 @@
+"""Forms for patients' sessions (pick an offered time, cancel, reschedule) and the
+therapist's diary (week, attendance). Times are chosen with radios; every bad input
+is a form error."""
+
+import datetime
+
+from django import forms
+
+from dit_portal.core.timefmt import monday_of, when
+from therapy.models import Session
+
+
+def alternatives_text(error):
+    """A BookingError's message with its nearest free times, in words."""
+    if not error.alternatives:
+        return error.message
+    times = "; ".join(when(moment) for moment in error.alternatives)
+    return f"{error.message} Nearest free times: {times}."
+
+
+class OfferForm(forms.Form):
+    offer = forms.ModelChoiceField(
+        queryset=None,
+        widget=forms.RadioSelect,
+        label="Choose a time for your first session",
+        help_text="Your later sessions will be at the same time each week.",
+        empty_label=None,
+        error_messages={
+            "required": "Choose a time for your first session",
+            "invalid_choice": "That time is no longer available. Choose another time.",
+        },
+    )
+
+    def __init__(self, *args, offers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offer"].queryset = offers
+        self.fields["offer"].label_from_instance = lambda offer: when(offer.start)
+
+
+class CancelSessionForm(forms.Form):
+    OTHER = "other"
+    REASONS = [
+        ("unwell", "I am unwell"),
+        ("commitment", "I have a work, study or caring commitment"),
+        ("away", "I am away"),
+        ("transport", "I cannot get to the clinic"),
+        (OTHER, "Another reason"),
+    ]
+
+    reason = forms.ChoiceField(
+        choices=REASONS,
+        widget=forms.RadioSelect,
+        label="Why do you need to cancel?",
+        error_messages={"required": "Choose why you need to cancel"},
+    )
+    details = forms.CharField(
+        label="If you chose another reason, tell us what it is",
+        help_text="Do not include anything you would not want the clinic staff to read.",
+        required=False,
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "Use 200 characters or fewer"},
+    )
+
+    def clean(self):
+        data = super().clean()
+        details = (data.get("details") or "").strip()
+        if data.get("reason") == self.OTHER and not details:
+            self.add_error("details", "Tell us the reason for cancelling")
+        data["details"] = details
+        return data
+
+    @property
+    def reason_text(self):
+        data = self.cleaned_data
+        label = dict(self.REASONS)[data["reason"]]
+        if data["details"]:
+            return f"{label}: {data['details']}"
+        return label
+
+
+class RescheduleForm(forms.Form):
+    start = forms.TypedChoiceField(
+        widget=forms.RadioSelect,
+        label="Choose a new time",
+        coerce=datetime.datetime.fromisoformat,
+        error_messages={
+            "required": "Choose a new time",
+            "invalid_choice": (
+                "That time is no longer free. Choose one of the times shown."
+            ),
+        },
+    )
+
+    def __init__(self, *args, slots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["start"].choices = [
+            (slot.astimezone(datetime.UTC).isoformat(), when(slot)) for slot in slots
+        ]
+
+
+class AttendanceForm(forms.Form):
+    LABELS = {
+        Session.Status.ATTENDED: "Attended",
+        Session.Status.LATE_SEEN: "Arrived late – seen",
+        Session.Status.LATE_NOT_SEEN: "Arrived late – not seen",
+        Session.Status.CANCELLED_BY_PATIENT: "Cancelled by patient",
+        Session.Status.CANCELLED_BY_CLINIC: "Cancelled by clinic",
+        Session.Status.DID_NOT_ATTEND: "Did not attend",
+    }
+
+    status = forms.ChoiceField(
+        choices=[(status.value, label) for status, label in LABELS.items()],
+        widget=forms.RadioSelect,
+        label="What happened?",
+        error_messages={
+            "required": "Choose what happened at the session",
+            "invalid_choice": "Choose what happened at the session",
+        },
+    )
+
+
+class WeekForm(forms.Form):
+    week = forms.DateField(
+        required=False,
+        label="Week starting",
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": "Enter the week as a date, like 2027-06-07"},
+    )
+
+    def clean_week(self):
+        week = self.cleaned_data["week"]
+        if week and not 2000 <= week.year <= 2100:
+            raise forms.ValidationError("Enter a week between 2000 and 2100")
+        return week
+
+    def monday(self, today):
+        return monday_of((self.is_valid() and self.cleaned_data.get("week")) or today)

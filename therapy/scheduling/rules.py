@@ -1,0 +1,115 @@
+"""The booking rules that services apply before changing anything: whether one time
+can be booked, the patient's notice for changes online, and the row locks that make
+two bookings at once take turns.
+
+On PostgreSQL exclusion constraints (migration therapy/0003) refuse overlapping live
+sessions even from a buggy writer; a lost race comes back as SlotTaken with the
+nearest free times."""
+
+import datetime
+
+from django.utils import timezone
+
+from dit_portal.accounts.models import User
+from dit_portal.core.errors import BookingError, SlotTaken
+from patients.models import Patient
+from therapy.models import Room
+
+from .availability import find_conflicts, nearest_free
+from .planning import PlannedSession
+
+FURTHEST_AHEAD = datetime.timedelta(days=2 * 366)
+
+
+def lock(therapist, patient, room):
+    """Serialise bookings that touch the same therapist, patient or room."""
+    User.objects.select_for_update().filter(pk=therapist.pk).first()
+    if patient is not None:
+        Patient.objects.select_for_update().filter(pk=patient.pk).first()
+    if room is not None:
+        Room.objects.select_for_update().filter(pk=room.pk).first()
+
+
+def taken(therapist, patient, room, around, minutes, exclude=None):
+    return SlotTaken(
+        "That time has just been taken. Here are the nearest free times.",
+        nearest_free(
+            therapist=therapist,
+            around=around,
+            minutes=minutes,
+            patient=patient,
+            room=room,
+            exclude=exclude,
+        ),
+    )
+
+
+# The patient's notice --------------------------------------------------------------
+
+
+def inside_notice(start, clinic, now=None):
+    """True when `start` is too close for the patient to book, move or cancel online."""
+    return start - (now or timezone.now()) < clinic.notice
+
+
+def notice_refusal(clinic, *, booking=False):
+    """The one wording of the notice rule, for services and pages alike."""
+    hours, phone = clinic.cancellation_notice_hours, clinic.phone
+    if booking:
+        return (
+            f"That time is less than {hours} hours away, so it cannot be booked "
+            f"online. Call the clinic on {phone} to arrange a time sooner."
+        )
+    return (
+        f"This session is less than {hours} hours away, so it cannot be cancelled "
+        f"or moved online. To cancel or change it, call the clinic on {phone}."
+    )
+
+
+def check_patient_may_change(session, clinic):
+    if inside_notice(session.start, clinic):
+        raise BookingError(notice_refusal(clinic))
+
+
+def patient_may_change(session, clinic, now=None):
+    return session.is_booked and not inside_notice(session.start, clinic, now)
+
+
+# One time ---------------------------------------------------------------------------
+
+
+def check_single_slot(
+    *, therapist, patient, room, start, end, exclude=None, clinic=None
+):
+    """Raise BookingError unless one session can happen at start–end. With `clinic`
+    the patient is booking online, so the clinic's notice applies too."""
+    now = timezone.now()
+    if start <= now:
+        raise BookingError("That time has already passed. Choose a time in the future.")
+    if start > now + FURTHEST_AHEAD:
+        raise BookingError("Choose a time within the next two years.")
+    if clinic is not None and inside_notice(start, clinic, now):
+        raise BookingError(notice_refusal(clinic, booking=True))
+    conflicts = find_conflicts(
+        [PlannedSession(0, start, end)],
+        therapist=therapist,
+        patient=patient,
+        room=room,
+        exclude=exclude,
+    )
+    if not conflicts:
+        return
+    minutes = int((end - start).total_seconds() // 60)
+    if conflicts[0].is_taken:
+        raise taken(therapist, patient, room, start, minutes, exclude=exclude)
+    raise BookingError(
+        f"That time cannot be booked: {conflicts[0].reason}.",
+        nearest_free(
+            therapist=therapist,
+            around=start,
+            minutes=minutes,
+            patient=patient,
+            room=room,
+            exclude=exclude,
+        ),
+    )

@@ -1,0 +1,534 @@
+"""Clinic admins' scheduling pages: the week views, the waiting list, planning a
+course, moving and cancelling sessions, and the clinic's resources (rooms, working
+hours, closures). Thin views: role, form, service call, audit, render."""
+
+import datetime
+
+from django.contrib import messages
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from dit_portal.accounts.decorators import clinic_admin_required
+from dit_portal.accounts.models import User
+from dit_portal.audit import services as audit
+from dit_portal.core import errors, timefmt
+from dit_portal.core.timefmt import when
+from patients.models import Patient
+from patients.permissions import get_patient_for
+from therapy.models import Clinic, Closure, Course, Room, Session, TherapistAvailability
+from therapy.permissions import get_session_for
+
+from .. import availability, booking, planning, services
+from ..admin_forms import (
+    AssignTherapistForm,
+    AvailabilityForm,
+    CancelSessionForm,
+    ClosureForm,
+    MoveSessionForm,
+    NewRoomForm,
+    OfferSlotsForm,
+    PlanCourseForm,
+    RoomForm,
+)
+
+DAY = datetime.timedelta(days=1)
+WEEK = datetime.timedelta(weeks=1)
+
+
+# Week views -----------------------------------------------------------------------------
+
+
+def _monday(value):
+    """The Monday of the week in ?week=YYYY-MM-DD, or of this week."""
+    try:
+        day = datetime.date.fromisoformat(value or "")
+    except ValueError:
+        day = None
+    if day is None or not 2000 <= day.year <= 2200:
+        day = timezone.localdate()
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def waiting_patients():
+    """Referred patients with no current course, longest wait first."""
+    return (
+        Patient.objects.waiting()
+        .exclude(Exists(Course.objects.current().filter(patient=OuterRef("pk"))))
+        .order_by("referral_date", "created_at")
+    )
+
+
+def _filter_choices():
+    """Therapists and rooms for the week view's filter, keyed by id."""
+    therapists = {u.pk: u for u in User.objects.therapists().only("pk", "full_name")}
+    rooms = {r.pk: r for r in Room.objects.only("pk", "name")}
+    return therapists, rooms
+
+
+@clinic_admin_required
+def schedule(request):
+    """The admin home: the clinic's week, or one therapist's or one room's."""
+    monday = _monday(request.GET.get("week"))
+    audit.record(
+        request, audit.Action.VIEW, object_type="therapy.WeekView", object_id=monday
+    )
+    therapists, rooms = _filter_choices()
+    therapist = therapists.get(_int_or_none(request.GET.get("therapist")))
+    room = rooms.get(_int_or_none(request.GET.get("room")))
+    start = timefmt.at_wall_time(monday, datetime.time(0, 0))
+    end = timefmt.at_wall_time(monday + WEEK, datetime.time(0, 0))
+    sessions = Session.objects.between(start, end).with_people()
+    if therapist:
+        sessions = sessions.filter(therapist_id=therapist.pk)
+    if room:
+        sessions = sessions.filter(room_id=room.pk)
+    by_day = {monday + DAY * n: [] for n in range(7)}
+    for session in sessions.order_by("start", "therapist__full_name"):
+        by_day[timefmt.local(session.start).date()].append(session)
+
+    def week_link(day):
+        query = QueryDict(mutable=True)
+        query["week"] = day.isoformat()
+        if therapist:
+            query["therapist"] = therapist.pk
+        if room:
+            query["room"] = room.pk
+        return f"{reverse('schedule')}?{query.urlencode()}"
+
+    return render(
+        request,
+        "therapy/schedule.html",
+        {
+            "monday": monday,
+            "sunday": monday + DAY * 6,
+            "days": list(by_day.items()),
+            "session_count": sum(len(s) for s in by_day.values()),
+            "therapists": therapists.values(),
+            "rooms": rooms.values(),
+            "therapist": therapist,
+            "room": room,
+            "previous_monday": monday - WEEK,
+            "next_monday": monday + WEEK,
+            "previous_week": week_link(monday - WEEK),
+            "next_week": week_link(monday + WEEK),
+            "this_week": week_link(_monday(None)),
+            "waiting": waiting_patients().aggregate(
+                total=Count("pk"), unassigned=Count("pk", filter=Q(therapist=None))
+            ),
+        },
+    )
+
+
+# Moving and cancelling one session -------------------------------------------------------
+
+
+def _back_to_week(session):
+    week = timefmt.local(session.start).date()
+    return f"{reverse('schedule')}?week={_monday(week.isoformat()).isoformat()}"
+
+
+@clinic_admin_required
+def move_session(request, public_id):
+    session = get_session_for(request.user, public_id)
+    audit.record(request, audit.Action.VIEW, session, patient=session.patient)
+    alternatives = []
+    form = MoveSessionForm(request.POST or None)
+    if session.status != Session.Status.BOOKED:
+        messages.info(request, "Only a booked session can be moved.")
+        return redirect(_back_to_week(session))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        room = data["room"] if data["room"] else ...
+        try:
+            moved = services.move_session(
+                session,
+                data["new_start"],
+                by=request.user,
+                reason=data["reason"],
+                room=room,
+            )
+        except errors.BookingError as error:
+            alternatives = error.alternatives
+            form = MoveSessionForm(request.POST, alternatives=alternatives)
+            form.is_valid()
+            form.add_error(None, _with_alternatives(error))
+        else:
+            audit.record(request, audit.Action.CHANGE, moved, patient=moved.patient)
+            messages.success(
+                request,
+                f"Session {moved.number} for {moved.patient.full_name} moved to "
+                f"{when(moved.start)}. The patient and therapist will be told.",
+            )
+            return redirect(_back_to_week(moved))
+    return render(
+        request,
+        "therapy/schedule/move_session.html",
+        {"session": session, "form": form, "alternatives": alternatives},
+    )
+
+
+def _with_alternatives(error):
+    if isinstance(error, errors.SlotTaken):
+        text = "That time has just been taken. Here are the nearest free times."
+    else:
+        text = error.message
+    if error.alternatives:
+        if not isinstance(error, errors.SlotTaken):
+            text += " Here are the nearest free times."
+        text += " Choose one of them, or enter another time."
+    return text
+
+
+@clinic_admin_required
+def cancel_session(request, public_id):
+    session = get_session_for(request.user, public_id)
+    audit.record(request, audit.Action.VIEW, session, patient=session.patient)
+    if session.status != Session.Status.BOOKED:
+        messages.info(request, "Only a booked session can be cancelled.")
+        return redirect(_back_to_week(session))
+    form = CancelSessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cancelled, replacement = services.cancel_session(
+                session, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except errors.BookingError as error:
+            form.add_error(None, error.message)
+        else:
+            audit.record(
+                request, audit.Action.CHANGE, cancelled, patient=cancelled.patient
+            )
+            text = (
+                f"Session {cancelled.number} for {cancelled.patient.full_name} on "
+                f"{when(cancelled.start)} is cancelled. The patient and therapist "
+                "will be told."
+            )
+            if replacement:
+                audit.record(
+                    request,
+                    audit.Action.CREATE,
+                    replacement,
+                    patient=replacement.patient,
+                )
+                text += (
+                    f" A replacement session (session {replacement.number}) was "
+                    f"added on {when(replacement.start)}."
+                )
+            else:
+                text += " No replacement session was added."
+            messages.success(request, text)
+            return redirect(_back_to_week(cancelled))
+    return render(
+        request,
+        "therapy/schedule/cancel_session.html",
+        {"session": session, "form": form},
+    )
+
+
+# Waiting list and course planning ---------------------------------------------------------
+
+
+@clinic_admin_required
+def waiting_list(request):
+    audit.record(request, audit.Action.VIEW, object_type="therapy.WaitingList")
+    patients = waiting_patients().select_related("user", "therapist")
+    return render(request, "therapy/schedule/waiting_list.html", {"patients": patients})
+
+
+@clinic_admin_required
+def assign_therapist(request, public_id):
+    patient = get_patient_for(request.user, public_id)
+    audit.record(request, audit.Action.VIEW, patient, patient=patient)
+    form = AssignTherapistForm(
+        request.POST or None, initial={"therapist": patient.therapist}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            patient = services.assign_therapist(patient, form.cleaned_data["therapist"])
+        except errors.BookingError as error:
+            form.add_error(None, error.message)
+        else:
+            audit.record(request, audit.Action.CHANGE, patient, patient=patient)
+            messages.success(
+                request,
+                f"{patient.full_name} is assigned to {patient.therapist.full_name}.",
+            )
+            return redirect("waiting_list")
+    return render(
+        request,
+        "therapy/schedule/assign_therapist.html",
+        {"patient": patient, "form": form},
+    )
+
+
+def _current_course(patient):
+    return patient.courses.current().select_related("therapist", "room").first()
+
+
+@clinic_admin_required
+def plan_course(request, public_id):
+    patient = get_patient_for(request.user, public_id)
+    audit.record(request, audit.Action.VIEW, patient, patient=patient)
+    current = _current_course(patient)
+    form = PlanCourseForm(
+        request.POST or None, initial={"therapist": patient.therapist}
+    )
+    planned, conflicts = None, {}
+    if request.method == "POST" and current is None and form.is_valid():
+        data = form.cleaned_data
+        if request.POST.get("action") == "book":
+            try:
+                course = booking.book_course(
+                    patient=patient,
+                    therapist=data["therapist"],
+                    weekday=data["weekday"],
+                    start_time=data["start_time"],
+                    start_date=data["start_date"],
+                    room=data["room"],
+                    video_link=data["video_link"],
+                )
+            except errors.BookingError as error:
+                form.add_error(None, _with_alternatives_listed(error))
+            else:
+                audit.record(request, audit.Action.CREATE, course, patient=patient)
+                first = course.sessions.order_by("number").first()
+                messages.success(
+                    request,
+                    f"Course booked for {patient.full_name}: "
+                    f"{course.planned_sessions} sessions with "
+                    f"{course.therapist.full_name}, the first on {when(first.start)}.",
+                )
+                return redirect(_back_to_week(first))
+        # Check the plan (and show it again after a refused booking).
+        try:
+            planned, conflicts = availability.preview_course(
+                patient=patient,
+                therapist=data["therapist"],
+                weekday=data["weekday"],
+                start_time=data["start_time"],
+                start_date=data["start_date"],
+                room=data["room"],
+            )
+        except errors.BookingError as error:
+            form.add_error(None, error.message)
+    rows = [
+        {"session": item, "conflict": conflicts.get(item.number)}
+        for item in planned or []
+    ]
+    return render(
+        request,
+        "therapy/schedule/plan_course.html",
+        {
+            "patient": patient,
+            "current": current,
+            "form": form,
+            "rows": rows,
+            "conflict_count": len(conflicts),
+        },
+    )
+
+
+def _with_alternatives_listed(error):
+    text = _with_alternatives(error) if error.alternatives else error.message
+    if error.alternatives:
+        text += " " + "; ".join(when(a) for a in error.alternatives) + "."
+    return text
+
+
+@clinic_admin_required
+def offer_slots(request, public_id):
+    patient = get_patient_for(request.user, public_id)
+    audit.record(request, audit.Action.VIEW, patient, patient=patient)
+    current = _current_course(patient)
+    form = OfferSlotsForm(
+        request.POST or None, initial={"therapist": patient.therapist}
+    )
+    if request.method == "POST" and current is None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            course = booking.offer_first_slots(
+                patient=patient,
+                therapist=data["therapist"],
+                starts=data["starts"],
+                room=data["room"],
+                video_link=data["video_link"],
+            )
+        except errors.BookingError as error:
+            form.add_error(None, _with_alternatives_listed(error))
+        else:
+            audit.record(request, audit.Action.CREATE, course, patient=patient)
+            messages.success(
+                request,
+                f"{len(data['starts'])} time(s) offered to {patient.full_name}: "
+                + "; ".join(when(s) for s in data["starts"])
+                + ". They can choose one in the portal.",
+            )
+            return redirect("waiting_list")
+    therapist = form["therapist"].value() if form.is_bound else patient.therapist_id
+    therapist = User.objects.therapists().filter(pk=_int_or_none(therapist)).first()
+    free = []
+    if therapist:
+        today = timezone.localdate()
+        free = availability.free_slots(
+            therapist=therapist,
+            first_day=today + DAY,
+            last_day=today + datetime.timedelta(weeks=3),
+            minutes=Clinic.load().session_minutes,
+            patient=patient,
+        )[:15]
+    return render(
+        request,
+        "therapy/schedule/offer_slots.html",
+        {
+            "patient": patient,
+            "current": current,
+            "form": form,
+            "free": free,
+            "free_for": therapist,
+        },
+    )
+
+
+# Resources: rooms, working hours, closures --------------------------------------------------
+
+
+@clinic_admin_required
+def resources(request):
+    return render(request, "therapy/schedule/resources.html")
+
+
+@clinic_admin_required
+def rooms(request):
+    form = NewRoomForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        room = form.save()
+        audit.record(request, audit.Action.CREATE, room)
+        messages.success(request, f"{room.name} added.")
+        return redirect("rooms")
+    return render(
+        request,
+        "therapy/schedule/rooms.html",
+        {"rooms": Room.objects.all(), "form": form},
+    )
+
+
+@clinic_admin_required
+def edit_room(request, pk):
+    room = get_object_or_404(Room, pk=pk)
+    form = RoomForm(request.POST or None, instance=room)
+    if request.method == "POST" and form.is_valid():
+        room = form.save()
+        audit.record(request, audit.Action.CHANGE, room)
+        messages.success(request, f"{room.name} saved.")
+        return redirect("rooms")
+    return render(
+        request, "therapy/schedule/edit_room.html", {"room": room, "form": form}
+    )
+
+
+@clinic_admin_required
+def working_hours(request):
+    therapists = User.objects.therapists().prefetch_related("availability")
+    return render(
+        request, "therapy/schedule/working_hours.html", {"therapists": therapists}
+    )
+
+
+@clinic_admin_required
+def therapist_hours(request, pk):
+    therapist = get_object_or_404(User.objects.therapists(), pk=pk)
+    form = AvailabilityForm(request.POST or None, therapist=therapist)
+    if request.method == "POST" and form.is_valid():
+        block = form.save()
+        audit.record(request, audit.Action.CREATE, block)
+        messages.success(
+            request, f"Working hours added for {therapist.full_name}: {block}."
+        )
+        return redirect("therapist_hours", pk=therapist.pk)
+    return render(
+        request,
+        "therapy/schedule/therapist_hours.html",
+        {
+            "therapist": therapist,
+            "blocks": TherapistAvailability.objects.filter(therapist=therapist),
+            "form": form,
+        },
+    )
+
+
+@clinic_admin_required
+@require_POST
+def remove_hours(request, pk):
+    block = get_object_or_404(TherapistAvailability, pk=pk)
+    therapist = block.therapist
+    audit.record(request, audit.Action.DELETE, block)
+    block.delete()
+    messages.success(
+        request,
+        f"Working hours removed for {therapist.full_name}: {block}. Sessions already "
+        "booked in those hours stay booked.",
+    )
+    return redirect("therapist_hours", pk=therapist.pk)
+
+
+@clinic_admin_required
+def closures(request):
+    form = ClosureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        closure = form.save()
+        audit.record(request, audit.Action.CREATE, closure)
+        messages.success(request, f"Closure added: {closure.reason}.")
+        return redirect("closure_detail", pk=closure.pk)
+    today = timezone.localdate()
+    year_ahead = today + datetime.timedelta(days=365)
+    holidays = []
+    for year in range(today.year, year_ahead.year + 1):
+        holidays += [
+            (day, name)
+            for day, name in planning.bank_holidays(year).items()
+            if today <= day <= year_ahead
+        ]
+    return render(
+        request,
+        "therapy/schedule/closures.html",
+        {
+            "form": form,
+            "bank_holidays": sorted(holidays),
+            "closures": Closure.objects.filter(end_date__gte=today).select_related(
+                "therapist"
+            ),
+        },
+    )
+
+
+@clinic_admin_required
+def closure_detail(request, pk):
+    closure = get_object_or_404(Closure.objects.select_related("therapist"), pk=pk)
+    audit.record(request, audit.Action.VIEW, closure)
+    hit = list(availability.sessions_hit_by(closure).order_by("start"))
+    return render(
+        request,
+        "therapy/schedule/closure_detail.html",
+        {"closure": closure, "sessions": hit},
+    )
+
+
+@clinic_admin_required
+@require_POST
+def delete_closure(request, pk):
+    closure = get_object_or_404(Closure, pk=pk)
+    audit.record(request, audit.Action.DELETE, closure)
+    closure.delete()
+    messages.success(request, f"Closure removed: {closure.reason}.")
+    return redirect("closures")
