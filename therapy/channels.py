@@ -220,10 +220,6 @@ def is_permanent(error):
     return getattr(error, "status_code", None) in (400, 403)
 
 
-def is_session_kind(kind):
-    return kind in (Kind.REMINDER, Kind.SESSION_MOVED, Kind.SESSION_CANCELLED)
-
-
 def backoff(attempts):
     """Minutes to wait before attempt `attempts + 1`: 1, 4, 9, 16..., at most an hour."""
     return datetime.timedelta(minutes=min(attempts * attempts, 60))
