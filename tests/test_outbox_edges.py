@@ -131,7 +131,7 @@ def test_a_letters_notice_follows_its_session(course, clinic_admin, client):
 def test_previews_and_texts_name_the_portal_not_the_service(course, clinic, patient):
     row = _reminder(course, lead=2)
     composed = channels.compose(row, clinic)
-    sms = channels.sms_text(composed, clinic)
+    sms = composed.sms
     assert clinic.name not in sms and clinic.portal_name in sms
     assert "calendar file" not in sms  # a text has no attachment
     outbox.send(row.pk, now=row.due_at)
