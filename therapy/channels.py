@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from .calendar import build_calendar
-from .models import Message, Session
+from .models import Message
 
 LONDON = ZoneInfo("Europe/London")
 EMAIL, SMS = "email", "sms"
@@ -71,9 +71,7 @@ def session_context(message):
 
 def course_context(message):
     """A welcome lists the course's booked sessions."""
-    booked = message.course.sessions.filter(status=Session.Status.BOOKED).order_by(
-        "start"
-    )
+    booked = message.course.sessions.filter(status="booked").order_by("start")
     return {"sessions": [uk_time(session.start) for session in booked]}
 
 
