@@ -118,12 +118,35 @@ def first_on_or_after(day, weekday):
     return day + datetime.timedelta(days=(weekday - day.weekday()) % 7)
 
 
+def planning_horizon(first, sessions):
+    """The last day a course starting on `first` may reach: room for every other week
+    to be closed, and two months more."""
+    return first + datetime.timedelta(weeks=sessions * 2 + 8)
+
+
 def plan_course(*, therapist, start_date, weekday, start_time, sessions, minutes):
-    """Weekly sessions at the same London wall time, skipping bank holidays, clinic
-    closures and the therapist's leave; a skipped week pushes the end back a week."""
+    """plan_weeks with the closures and leave that affect `therapist`, from the
+    database."""
     first = first_on_or_after(start_date, weekday)
-    horizon = first + datetime.timedelta(weeks=sessions * 2 + 8)
-    closures = closures_for(therapist, first, horizon)
+    closures = closures_for(therapist, first, planning_horizon(first, sessions))
+    return plan_weeks(
+        start_date=start_date,
+        weekday=weekday,
+        start_time=start_time,
+        sessions=sessions,
+        minutes=minutes,
+        closures=closures,
+    )
+
+
+def plan_weeks(*, start_date, weekday, start_time, sessions, minutes, closures):
+    """Weekly sessions at the same London wall time, skipping bank holidays, clinic
+    closures and the therapist's leave; a skipped week pushes the end back a week.
+
+    Pure: `closures` are Closure rows or anything with start_date, end_date,
+    therapist_id and reason, already chosen for the therapist."""
+    first = first_on_or_after(start_date, weekday)
+    horizon = planning_horizon(first, sessions)
     planned, day = [], first
     length = datetime.timedelta(minutes=minutes)
     while len(planned) < sessions and day <= horizon:
