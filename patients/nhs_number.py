@@ -1,13 +1,19 @@
 """NHS numbers: ten digits, the last a modulus 11 check digit."""
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 
 
 def normalise(value):
-    """Drop the spaces and hyphens people type: '943 476 5919' -> '9434765919'."""
-    return re.sub(r"[\s-]", "", str(value or ""))
+    """Drop the spaces and hyphens people type: '943 476 5919' -> '9434765919'.
+
+    Digits typed on a full-width or another script's keyboard ('９４３…') become 0-9:
+    they are the same number, and one number must be one stored string, or the
+    duplicate check lets a second record in."""
+    text = re.sub(r"[\s-]", "", str(value or ""))
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
 
 
 def check_digit(first_nine):
@@ -20,14 +26,14 @@ def check_digit(first_nine):
 
 def is_valid(value):
     digits = normalise(value)
-    if not re.fullmatch(r"\d{10}", digits):
+    if not re.fullmatch(r"[0-9]{10}", digits):
         return False
     return check_digit(digits[:9]) == int(digits[9])
 
 
 def validate_nhs_number(value):
     digits = normalise(value)
-    if not re.fullmatch(r"\d{10}", digits):
+    if not re.fullmatch(r"[0-9]{10}", digits):
         raise ValidationError(
             "Enter an NHS number of 10 digits, like 485 777 3456.", code="format"
         )

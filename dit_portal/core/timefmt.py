@@ -18,12 +18,10 @@ def local(moment):
 
 def at_wall_time(day, time):
     """The UTC instant of `time` on `day` in London. A time the spring clock change
-    skips (01:30 on the last Sunday of March) is read as the same wall time after it."""
-    wall = datetime.datetime.combine(day, time, tzinfo=LONDON)
-    as_utc = wall.astimezone(UTC)
-    if as_utc.astimezone(LONDON).replace(tzinfo=None) != wall.replace(tzinfo=None):
-        as_utc = wall.replace(fold=1).astimezone(UTC)
-    return as_utc
+    skips (01:30 on the last Sunday of March) is read after it, as 02:30 BST: the
+    offset before the gap, as calendars read such a time (RFC 5545, 3.3.5). A time
+    the autumn change repeats is the first of the two, in BST."""
+    return datetime.datetime.combine(day, time, tzinfo=LONDON).astimezone(UTC)
 
 
 def day_bounds(first_day, last_day=None):
