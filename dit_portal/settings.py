@@ -5,7 +5,8 @@ kombu's filesystem transport, emails written to var/mail/), which is what `make 
 uses. DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis. DIT_ENV=production
 turns on the production hardening that `manage.py check --deploy` looks for.
 The README lists every variable. Any of them can instead be read from a file named by
-NAME_FILE (Docker and Kubernetes secrets).
+NAME_FILE (Docker and Kubernetes secrets). Settings create no folders: whatever writes
+under var/ makes its folder when it first writes (dit_portal/sqlite, local_files.py).
 """
 
 import os
@@ -128,11 +129,11 @@ TEMPLATES = [
 ]
 
 # Database: SQLite under var/ unless DATABASE_URL is set (PostgreSQL via psycopg 3).
+# dit_portal.sqlite is Django's SQLite backend that makes var/ on first connection.
 if EMBEDDED:
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "dit_portal.sqlite",
             "NAME": VAR_DIR / "dit_portal.sqlite3",
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
         }
@@ -174,9 +175,10 @@ else:
         }
     }
     CELERY_BROKER_URL = "filesystem://"
+    # kombu's filesystem transport, making these folders when a channel opens. Set
+    # only here: a broker transport overrides the URL's scheme.
+    CELERY_BROKER_TRANSPORT = "dit_portal.local_files:FilesystemTransport"
     _broker_dir = VAR_DIR / "broker"
-    for _sub in ("queue", "processed", "control"):
-        (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
@@ -194,6 +196,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULER = "dit_portal.local_files:BeatScheduler"  # makes var/ if need be
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "dit_portal.tasks.heartbeat", "schedule": 60.0},
     # Hands due outbox rows to workers (therapy/outbox.py); reminders depend on it.
@@ -312,7 +315,10 @@ USE_TZ = True
 
 # Static files: built by `npm run build` into static/build/, served by WhiteNoise.
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
+# collectstatic's output, made by collectstatic. Outside production WhiteNoise serves
+# straight from the finders, and a STATIC_ROOT that does not exist would only make it
+# warn at every start, so there is none unless asked for.
+STATIC_ROOT = env("STATIC_ROOT") or (VAR_DIR / "staticfiles" if PRODUCTION else None)
 STATICFILES_DIRS = [BASE_DIR / "static" / "build"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -323,10 +329,6 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
-if not PRODUCTION:
-    STATIC_ROOT.mkdir(
-        parents=True, exist_ok=True
-    )  # quiets WhiteNoise before collectstatic
 
 # Security headers, on in every mode; the HTTPS-only ones in production.
 SECURE_CSP = {

@@ -1,5 +1,6 @@
-"""The settings' environment helpers: yes/no words are understood or refused, and
-secrets can come from files (NAME_FILE)."""
+"""The settings' environment helpers: yes/no words are understood or refused, secrets
+can come from files (NAME_FILE), and loading the settings creates no folders: what
+writes under var/ makes its folder when it first writes."""
 
 import os
 import subprocess
@@ -9,6 +10,8 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from dit_portal.celery import app
+from dit_portal.local_files import BeatScheduler
 from dit_portal.settings import env, env_bool
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,6 +108,17 @@ def run_manage(*args, env_vars):
     return run_python("manage.py", *args, env_vars=env_vars)
 
 
+def test_loading_the_settings_creates_no_folders(tmp_path):
+    # Embedded defaults: SQLite, file cache, filesystem broker, file email, all under
+    # var/. Loading the settings and the apps must not make it; its writers do.
+    var = tmp_path / "var"
+    result = run_python(
+        "-c", "import django; django.setup()", env_vars={"DIT_VAR_DIR": str(var)}
+    )
+    assert result.returncode == 0, result.stderr
+    assert not var.exists(), sorted(str(p) for p in var.rglob("*"))
+
+
 def test_a_misspelt_yes_no_value_stops_the_portal_naming_it(tmp_path):
     result = run_manage(
         "check", env_vars={"DIT_VAR_DIR": str(tmp_path / "var"), "DEBUG": "ture"}
@@ -133,3 +147,12 @@ def test_production_reads_its_secret_key_from_a_file(tmp_path):
     assert (
         result.stdout.strip() == "a-production-secret-read-from-a-mounted-file-7c1e9a"
     )
+
+
+def test_beat_makes_the_folder_of_its_schedule_file(tmp_path):
+    schedule = tmp_path / "var" / "celerybeat-schedule"
+    scheduler = BeatScheduler(app=app, schedule_filename=str(schedule), lazy=False)
+    try:
+        assert schedule.parent.is_dir()
+    finally:
+        scheduler.close()
