@@ -23,14 +23,19 @@ PIP_COMPILE := env -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL -u PIP_FIND_LINKS \
 	--generate-hashes --allow-unsafe --strip-extras --all-build-deps \
 	--no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
 
-.PHONY: run test install assets lint check migrate seed worker beat serve bench clean lock
+.PHONY: run test services install assets lint check migrate seed worker beat serve bench clean lock
 
 run: install assets migrate seed ## set up and serve the whole portal on embedded defaults
 	@scripts/run-dev
 
-test: install assets lint ## set up and run every check and test against PostgreSQL and Redis
+# Services first: on a machine without them, stop before installing anything.
+test: services ## set up and run every check and test against PostgreSQL and Redis
+	@$(MAKE) --no-print-directory install assets lint
 	$(TEST_ENV) $(MANAGE) makemigrations --check --dry-run
 	$(TEST_ENV) $(VENV)/bin/pytest
+
+services: ## PostgreSQL, Redis, Chromium and npm: install and start what is missing, or say how
+	@TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) scripts/setup-services
 
 $(PY):
 	@python=$$(scripts/find-python) && echo "Using $$python" && "$$python" -m venv $(VENV)
