@@ -11,23 +11,45 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/6
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DEBUG=0
 
-.PHONY: run test install assets lint check migrate seed worker beat serve bench clean
+# Locked dependencies, with hashes: production (the image) and development (the venv).
+PROD_LOCK := requirements/production.lock
+DEV_LOCK := requirements/development.lock
+# pip-compile runs without this machine's pip config (local mirrors, find-links, a
+# constraint file), so the locks hold the public index's own hashes and install on any
+# machine. `make lock LOCK_ARGS=--upgrade` moves every pin to the newest allowed.
+PIP_COMPILE := env -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL -u PIP_FIND_LINKS \
+	-u PIP_NO_INDEX -u PIP_CONSTRAINT PIP_CONFIG_FILE=/dev/null \
+	CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet \
+	--generate-hashes --allow-unsafe --strip-extras --all-build-deps \
+	--no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
+
+.PHONY: run test services install assets lint check migrate seed worker beat serve bench clean lock
 
 run: install assets migrate seed ## set up and serve the whole portal on embedded defaults
 	@scripts/run-dev
 
-test: install assets lint ## set up and run every check and test against PostgreSQL and Redis
+# Services first: on a machine without them, stop before installing anything.
+test: services ## set up and run every check and test against PostgreSQL and Redis
+	@$(MAKE) --no-print-directory install assets lint
 	$(TEST_ENV) $(MANAGE) makemigrations --check --dry-run
 	$(TEST_ENV) $(VENV)/bin/pytest
+
+services: ## PostgreSQL, Redis, Chromium and npm: install and start what is missing, or say how
+	@TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) scripts/setup-services
 
 $(PY):
 	@python=$$(scripts/find-python) && echo "Using $$python" && "$$python" -m venv $(VENV)
 
-$(VENV)/.installed: $(PY) pyproject.toml requirements.lock
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.lock
-	$(PY) -m pip install --quiet --no-deps -e .
+# The lock pins pip and setuptools too: the project itself is built with the locked
+# setuptools (no build isolation) rather than whatever the index has that day.
+$(VENV)/.installed: $(PY) pyproject.toml $(DEV_LOCK)
+	$(PY) -m pip install --quiet --require-hashes -r $(DEV_LOCK)
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $@
+
+lock: $(VENV)/.installed ## regenerate both locks from pyproject.toml
+	$(PIP_COMPILE) --output-file=$(PROD_LOCK) pyproject.toml
+	$(PIP_COMPILE) --extra=dev --output-file=$(DEV_LOCK) pyproject.toml
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

@@ -4,7 +4,9 @@ With nothing set, the portal runs on embedded defaults (SQLite under var/, Celer
 kombu's filesystem transport, emails written to var/mail/), which is what `make run`
 uses. DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis. DIT_ENV=production
 turns on the production hardening that `manage.py check --deploy` looks for.
-The README lists every variable.
+The README lists every variable. Any of them can instead be read from a file named by
+NAME_FILE (Docker and Kubernetes secrets). Settings create no folders: whatever writes
+under var/ makes its folder when it first writes (dit_portal/sqlite, local_files.py).
 """
 
 import os
@@ -18,14 +20,37 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def env(name, default=""):
-    return os.environ.get(name, default)
+    """NAME, or when NAME is unset (or empty) the contents of the file NAME_FILE names,
+    less its trailing newline: secrets mounted as files stay out of the environment."""
+    value = os.environ.get(name)
+    path = os.environ.get(f"{name}_FILE")
+    if not path:
+        return default if value is None else value
+    if value:
+        raise ImproperlyConfigured(f"Set {name} or {name}_FILE, not both.")
+    try:
+        return Path(path).read_text(encoding="utf-8").rstrip("\r\n")
+    except OSError as exc:
+        raise ImproperlyConfigured(
+            f"{name}_FILE names {path}, which cannot be read ({exc.strerror})."
+        ) from exc
 
 
 def env_bool(name, default=False):
-    value = os.environ.get(name)
-    if value is None:
+    """A yes/no variable. A word it does not know is refused rather than read as "no":
+    DEBUG=ture must not quietly mean something else. Empty means unset."""
+    raw = env(name)
+    word = raw.strip().lower()
+    if not word:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if word in {"1", "true", "yes", "on"}:
+        return True
+    if word in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={raw!r} is not understood: use 1/0, true/false, yes/no or on/off "
+        "(in any case)."
+    )
 
 
 def env_list(name, default=""):
@@ -105,11 +130,11 @@ TEMPLATES = [
 ]
 
 # Database: SQLite under var/ unless DATABASE_URL is set (PostgreSQL via psycopg 3).
+# dit_portal.sqlite is Django's SQLite backend that makes var/ on first connection.
 if EMBEDDED:
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "dit_portal.sqlite",
             "NAME": VAR_DIR / "dit_portal.sqlite3",
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
         }
@@ -151,9 +176,10 @@ else:
         }
     }
     CELERY_BROKER_URL = "filesystem://"
+    # kombu's filesystem transport, making these folders when a channel opens. Set
+    # only here: a broker transport overrides the URL's scheme.
+    CELERY_BROKER_TRANSPORT = "dit_portal.local_files:FilesystemTransport"
     _broker_dir = VAR_DIR / "broker"
-    for _sub in ("queue", "processed", "control"):
-        (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
@@ -171,6 +197,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULER = "dit_portal.local_files:BeatScheduler"  # makes var/ if need be
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "dit_portal.tasks.heartbeat", "schedule": 60.0},
     # Hands due outbox rows to workers (therapy/outbox.py); reminders depend on it.
@@ -292,7 +319,10 @@ USE_TZ = True
 
 # Static files: built by `npm run build` into static/build/, served by WhiteNoise.
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
+# collectstatic's output, made by collectstatic. Outside production WhiteNoise serves
+# straight from the finders, and a STATIC_ROOT that does not exist would only make it
+# warn at every start, so there is none unless asked for.
+STATIC_ROOT = env("STATIC_ROOT") or (VAR_DIR / "staticfiles" if PRODUCTION else None)
 STATICFILES_DIRS = [BASE_DIR / "static" / "build"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -303,10 +333,6 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
-if not PRODUCTION:
-    STATIC_ROOT.mkdir(
-        parents=True, exist_ok=True
-    )  # quiets WhiteNoise before collectstatic
 
 # Security headers, on in every mode; the HTTPS-only ones in production.
 SECURE_CSP = {

@@ -58,12 +58,14 @@ print(json.dumps(status))
 
 
 def test_embedded_mode_serves_every_role(tmp_path):
+    # A fresh checkout has no var/: whatever writes there makes its own folder.
+    var = tmp_path / "var"
     env = {
         k: v
         for k, v in os.environ.items()
         if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
-    env.update(DJANGO_SETTINGS_MODULE="dit_portal.settings", DIT_VAR_DIR=str(tmp_path))
+    env.update(DJANGO_SETTINGS_MODULE="dit_portal.settings", DIT_VAR_DIR=str(var))
     result = subprocess.run(
         [sys.executable, "-c", SCRIPT],
         cwd=ROOT,
@@ -75,5 +77,6 @@ def test_embedded_mode_serves_every_role(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     status = json.loads(result.stdout.strip().splitlines()[-1])
     assert status and all(code == 200 for code in status.values()), status
-    assert (tmp_path / "dit_portal.sqlite3").exists()
+    assert (var / "dit_portal.sqlite3").exists()
+    assert list((var / "broker" / "queue").iterdir()), "nothing was queued under var/"
     assert not (ROOT / "control").exists(), "the filesystem broker wrote outside var/"
