@@ -63,6 +63,7 @@ assets: node_modules/.installed
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 migrate: $(VENV)/.installed
 	$(MANAGE) migrate --no-input
