@@ -50,8 +50,9 @@ def make_reminders(count):
     from django.utils import timezone
 
     from dit_portal.accounts.models import User
+    from messaging.models import Message
     from patients.models import Patient
-    from therapy.models import Course, Message, Session
+    from therapy.models import Course, Session
 
     now = timezone.now()
     therapist = User.objects.create(
@@ -96,7 +97,7 @@ def explain_claim():
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from therapy import outbox
+    from messaging import outbox
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE therapy_message")
@@ -132,8 +133,8 @@ def main():
     django.setup()
     from django.core.management import call_command
 
-    from therapy import outbox
-    from therapy.models import Message
+    from messaging import outbox
+    from messaging.models import Message
 
     worker = None
     try:

@@ -200,7 +200,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULER = "dit_portal.local_files:BeatScheduler"  # makes var/ if need be
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "dit_portal.tasks.heartbeat", "schedule": 60.0},
-    # Hands due outbox rows to workers (therapy/outbox.py); reminders depend on it.
+    # Hands due outbox rows to workers (messaging/outbox.py); reminders depend on it.
     "dispatch-messages": {
         "task": "messaging.tasks.dispatch_messages",
         "schedule": 60.0,
@@ -294,7 +294,7 @@ else:
         }
     }
 
-# Messages (therapy/outbox.py): attempts before a message is shown as failed, and
+# Messages (messaging/outbox.py): attempts before a message is shown as failed, and
 # SMS through GOV.UK Notify, off unless a key and a template id are set. The template
 # holds one placeholder, ((body)); NOTIFY_SMS_TEMPLATES can give a kind its own
 # template ("reminder=<id>,welcome=<id>").

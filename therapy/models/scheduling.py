@@ -153,7 +153,7 @@ class Course(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Set once, when the patient first agrees a focus: the initial phase ends here.
     focus_agreed_session = models.PositiveSmallIntegerField(null=True, blank=True)
-    # Discharge (therapy.focus.discharge_course).
+    # Discharge (therapy.ending.discharge).
     ended_at = models.DateTimeField(null=True, blank=True)
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
