@@ -1,13 +1,12 @@
 """Clinic admins' scheduling pages: the week views, the waiting list, planning a
-course, moving and cancelling sessions, and the clinic's resources (rooms, working
-hours, closures). Thin views: role, form, service call, audit, render."""
+course, and moving and cancelling sessions (the clinic's rooms, hours and closures
+are in resources.py). Thin views: role, form, service call, render."""
 
 import datetime
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from dit_portal.accounts.decorators import clinic_admin_required
 from dit_portal.accounts.models import User
@@ -15,20 +14,16 @@ from dit_portal.audit import services as audit
 from dit_portal.core import errors
 from dit_portal.core.timefmt import local, monday_of, when
 from patients.permissions import get_patient_for
-from therapy.models import Clinic, Closure, Room, TherapistAvailability
+from therapy.models import Clinic
 from therapy.permissions import get_session_for
 
-from .. import availability, booking, planning, services, week
+from .. import availability, booking, services, week
 from ..admin_forms import (
     AssignTherapistForm,
-    AvailabilityForm,
     CancelSessionForm,
-    ClosureForm,
     MoveSessionForm,
-    NewRoomForm,
     OfferSlotsForm,
     PlanCourseForm,
-    RoomForm,
 )
 
 DAY = datetime.timedelta(days=1)
@@ -365,137 +360,3 @@ def _free_times(form, patient):
         minutes=Clinic.load().session_minutes,
         patient=patient,
     )[:15]
-
-
-# Resources: rooms, working hours, closures --------------------------------------------------
-
-
-@clinic_admin_required
-def resources(request):
-    return render(request, "therapy/schedule/resources.html")
-
-
-@clinic_admin_required
-def rooms(request):
-    form = NewRoomForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        room = form.save()
-        audit.record(request, audit.Action.CREATE, room)
-        messages.success(request, f"{room.name} added.")
-        return redirect("rooms")
-    return render(
-        request,
-        "therapy/schedule/rooms.html",
-        {"rooms": Room.objects.all(), "form": form},
-    )
-
-
-@clinic_admin_required
-def edit_room(request, pk):
-    room = get_object_or_404(Room, pk=pk)
-    form = RoomForm(request.POST or None, instance=room)
-    if request.method == "POST" and form.is_valid():
-        room = form.save()
-        audit.record(request, audit.Action.CHANGE, room)
-        messages.success(request, f"{room.name} saved.")
-        return redirect("rooms")
-    return render(
-        request, "therapy/schedule/edit_room.html", {"room": room, "form": form}
-    )
-
-
-@clinic_admin_required
-def working_hours(request):
-    therapists = User.objects.therapists().prefetch_related("availability")
-    return render(
-        request, "therapy/schedule/working_hours.html", {"therapists": therapists}
-    )
-
-
-@clinic_admin_required
-def therapist_hours(request, pk):
-    therapist = get_object_or_404(User.objects.therapists(), pk=pk)
-    form = AvailabilityForm(request.POST or None, therapist=therapist)
-    if request.method == "POST" and form.is_valid():
-        block = form.save()
-        audit.record(request, audit.Action.CREATE, block)
-        messages.success(
-            request, f"Working hours added for {therapist.full_name}: {block}."
-        )
-        return redirect("therapist_hours", pk=therapist.pk)
-    return render(
-        request,
-        "therapy/schedule/therapist_hours.html",
-        {
-            "therapist": therapist,
-            "blocks": TherapistAvailability.objects.filter(therapist=therapist),
-            "form": form,
-        },
-    )
-
-
-@clinic_admin_required
-@require_POST
-def remove_hours(request, pk):
-    block = get_object_or_404(TherapistAvailability, pk=pk)
-    therapist = block.therapist
-    audit.record(request, audit.Action.DELETE, block)
-    block.delete()
-    messages.success(
-        request,
-        f"Working hours removed for {therapist.full_name}: {block}. Sessions already "
-        "booked in those hours stay booked.",
-    )
-    return redirect("therapist_hours", pk=therapist.pk)
-
-
-@clinic_admin_required
-def closures(request):
-    form = ClosureForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        closure = form.save()
-        audit.record(request, audit.Action.CREATE, closure)
-        messages.success(request, f"Closure added: {closure.reason}.")
-        return redirect("closure_detail", pk=closure.pk)
-    today = timezone.localdate()
-    year_ahead = today + datetime.timedelta(days=365)
-    holidays = []
-    for year in range(today.year, year_ahead.year + 1):
-        holidays += [
-            (day, name)
-            for day, name in planning.bank_holidays(year).items()
-            if today <= day <= year_ahead
-        ]
-    return render(
-        request,
-        "therapy/schedule/closures.html",
-        {
-            "form": form,
-            "bank_holidays": sorted(holidays),
-            "closures": Closure.objects.filter(end_date__gte=today).select_related(
-                "therapist"
-            ),
-        },
-    )
-
-
-@clinic_admin_required
-def closure_detail(request, pk):
-    closure = get_object_or_404(Closure.objects.select_related("therapist"), pk=pk)
-    audit.record(request, audit.Action.VIEW, closure)
-    hit = list(availability.sessions_hit_by(closure).order_by("start"))
-    return render(
-        request,
-        "therapy/schedule/closure_detail.html",
-        {"closure": closure, "sessions": hit},
-    )
-
-
-@clinic_admin_required
-@require_POST
-def delete_closure(request, pk):
-    closure = get_object_or_404(Closure, pk=pk)
-    audit.record(request, audit.Action.DELETE, closure)
-    closure.delete()
-    messages.success(request, f"Closure removed: {closure.reason}.")
-    return redirect("closures")
