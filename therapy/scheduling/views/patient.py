@@ -42,11 +42,7 @@ def _refusal(session, clinic):
         return f"This session is marked '{status}', so it cannot be changed."
     if session.start <= timezone.now():
         return "This session has already started, so it cannot be changed."
-    return (
-        f"This session is less than {clinic.cancellation_notice_hours} hours away, "
-        "so it cannot be cancelled or moved online. "
-        f"To cancel or change it, call the clinic on {clinic.phone}."
-    )
+    return rules.notice_refusal(clinic)
 
 
 # My therapy ------------------------------------------------------------------------------
