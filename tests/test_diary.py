@@ -58,7 +58,7 @@ def test_therapist_sees_only_their_own_sessions(
     assert "Room 1" in html
     assert reverse("patient_detail", args=[course.patient.public_id]) in html
     assert reverse("record_attendance", args=[first.public_id]) in html
-    listed = [s for _, day in response.context["days"] for s in day]
+    listed = [row.session for _, day in response.context["days"] for row in day]
     assert listed == [first]
 
 
@@ -69,7 +69,7 @@ def test_diary_shows_today(therapist_client, course):
         start=start, end=start + datetime.timedelta(minutes=50)
     )
     response = therapist_client.get(reverse("diary"))
-    assert response.context["today_sessions"] == [session]
+    assert [row.session for row in response.context["today_sessions"]] == [session]
     assert "You have no sessions today" not in response.content.decode()
 
 

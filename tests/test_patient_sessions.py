@@ -80,7 +80,7 @@ def test_patient_sees_their_sessions_the_next_one_and_the_phase(
     first = session(course, 1)
     assert when(first.start) in html  # "Monday 7 June 2027, 10:00"
     assert when(first.start).endswith(", 10:00")
-    assert response.context["next_session"] == first
+    assert response.context["next_session"].session == first
     assert len(response.context["sessions"]) == 16
     assert "Your next session" in html
     assert "Initial phase" in html and "Ending phase" in html

@@ -1,12 +1,14 @@
 """Booking a course: planned weekly at once, or a first session offered for the
 patient to pick. One transaction each, locking the therapist, patient and room rows it
-books against."""
+books against, and writing its audit event inside it. `by` is the user booking
+(None for a script)."""
 
 import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from dit_portal.audit.services import Action, record_change
 from dit_portal.core.errors import BookingError
 from dit_portal.core.timefmt import local
 from messaging.models import Message
@@ -54,7 +56,16 @@ def _create_sessions(course, planned, clinic):
 
 
 def book_course(
-    *, patient, therapist, weekday, start_time, start_date, room=None, video_link=""
+    *,
+    patient,
+    therapist,
+    weekday,
+    start_time,
+    start_date,
+    room=None,
+    video_link="",
+    by=None,
+    ip=None,
 ):
     """Plan and book a whole course. Raises BookingError listing what conflicts."""
     clinic = Clinic.load()
@@ -89,7 +100,9 @@ def book_course(
                 room=room,
                 video_link=video_link,
             )
-            return start_course(course, planned, clinic)
+            course = start_course(course, planned, clinic)
+            record_change(by, Action.CREATE, course, patient=patient, ip=ip)
+            return course
     except IntegrityError as error:
         around = planned[0].start if planned else timezone.now()
         raise taken(therapist, patient, room, around, clinic.session_minutes) from error
@@ -107,7 +120,9 @@ def _start_therapy(patient, therapist):
     patient.save(update_fields=["therapist", "status"])
 
 
-def offer_first_slots(*, patient, therapist, starts, room=None, video_link=""):
+def offer_first_slots(
+    *, patient, therapist, starts, room=None, video_link="", by=None, ip=None
+):
     """Offer times for the first session; the patient picks one in the portal."""
     clinic = Clinic.load()
     length = datetime.timedelta(minutes=clinic.session_minutes)
@@ -138,10 +153,11 @@ def offer_first_slots(*, patient, therapist, starts, room=None, video_link=""):
         patient.therapist = therapist
         patient.save(update_fields=["therapist"])
         queue_message(Message.Kind.FIRST_SESSION_OFFER, patient.user, course=course)
+        record_change(by, Action.CREATE, course, patient=patient, ip=ip)
         return course
 
 
-def accept_offer(offer):
+def accept_offer(offer, *, by=None, ip=None):
     """The patient picks an offered time: the course is planned weekly from it."""
     clinic = Clinic.load()
     course = offer.course
@@ -201,7 +217,9 @@ def accept_offer(offer):
                 )
             offer.used_at = timezone.now()
             offer.save(update_fields=["used_at"])
-            return start_course(course, planned, clinic)
+            course = start_course(course, planned, clinic)
+            record_change(by, Action.CHANGE, course, patient=course.patient, ip=ip)
+            return course
     except IntegrityError as error:
         raise taken(
             course.therapist,

@@ -18,6 +18,17 @@ def alternatives_text(error):
     return f"{error.message} Nearest free times: {times}."
 
 
+def replacement_text(replacement):
+    """The sentence a confirmation adds when the clinic's policy booked a
+    replacement session ("" when it did not)."""
+    if replacement is None:
+        return ""
+    return (
+        f" Session {replacement.number} has been added on {when(replacement.start)} "
+        f"to replace it."
+    )
+
+
 class OfferForm(forms.Form):
     offer = forms.ModelChoiceField(
         queryset=None,

@@ -1,7 +1,8 @@
 """Changing one session: move, cancel, record attendance, and the replacement the
 clinic's policy books for a missed one; and assigning a waiting patient a therapist.
 
-Each is one transaction. Times are planned in London wall time (core.timefmt); the
+Each is one transaction, and writes its audit event inside it: the change and the
+record of who made it are saved together. Times are planned in London wall time (core.timefmt); the
 rules a time must meet are in rules.py, and who is told is the outbox's job."""
 
 import datetime
@@ -9,6 +10,7 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from dit_portal.audit.services import Action, record_change
 from dit_portal.core.errors import BookingError
 from dit_portal.core.timefmt import at_wall_time, local
 from messaging.models import Message
@@ -26,7 +28,9 @@ from .planning import PlannedSession, closure_reason
 from .rules import check_patient_may_change, check_single_slot, lock, taken
 
 
-def move_session(session, new_start, *, by, reason, room=..., by_patient=False):
+def move_session(
+    session, new_start, *, by, reason, room=..., by_patient=False, ip=None
+):
     """Move one session; the other sessions of the course are untouched."""
     clinic = Clinic.load()
     room = session.room if room is ... else room
@@ -59,6 +63,7 @@ def move_session(session, new_start, *, by, reason, room=..., by_patient=False):
             queue_reminders(session, clinic)
             retime_waiting(session)
             _tell_about_change(session, Message.Kind.SESSION_MOVED, by)
+            record_change(by, Action.CHANGE, session, patient=session.patient, ip=ip)
             return session
     except IntegrityError as error:
         raise taken(
@@ -78,10 +83,11 @@ def _tell_about_change(session, kind, by):
         queue_message(kind, session.therapist, course=session.course, session=session)
 
 
-def cancel_session(session, *, by, reason, by_patient=False, status=None):
+def cancel_session(session, *, by, reason, by_patient=False, status=None, ip=None):
     """Cancel a booked session that has not started. `by_patient` means the patient
     is doing it online (the notice applies); `status` records who cancelled when a
-    member of staff enters it (default: the clinic)."""
+    member of staff enters it (default: the clinic). Returns the session and the
+    replacement the clinic's policy booked (or None)."""
     clinic = Clinic.load()
     if not reason.strip():
         raise BookingError("Give a reason for cancelling.")
@@ -104,11 +110,12 @@ def cancel_session(session, *, by, reason, by_patient=False, status=None):
         drop_reminders(session)
         retime_waiting(session)
         _tell_about_change(session, Message.Kind.SESSION_CANCELLED, by)
-        replacement = replace_if_policy(session, clinic)
+        record_change(by, Action.CHANGE, session, patient=session.patient, ip=ip)
+        replacement = replace_if_policy(session, clinic, by=by, ip=ip)
         return session, replacement
 
 
-def record_attendance(session, status, *, by):
+def record_attendance(session, status, *, by, ip=None):
     """The therapist records what happened, with the NHS attendance codes.
 
     Cancelling a session still to come goes through cancel_session (so the patient
@@ -119,7 +126,11 @@ def record_attendance(session, status, *, by):
     if status in Session.CANCELLED_STATUSES and session.start > timezone.now():
         label = Session.Status(status).label.lower()
         return cancel_session(
-            session, by=by, reason=f"Recorded in the diary as {label}", status=status
+            session,
+            by=by,
+            reason=f"Recorded in the diary as {label}",
+            status=status,
+            ip=ip,
         )
     clinic = Clinic.load()
     with transaction.atomic():
@@ -144,14 +155,16 @@ def record_attendance(session, status, *, by):
             ) from error
         if not session.is_live:
             drop_reminders(session)
-        replacement = replace_if_policy(session, clinic)
+        record_change(by, Action.CHANGE, session, patient=session.patient, ip=ip)
+        replacement = replace_if_policy(session, clinic, by=by, ip=ip)
         return session, replacement
 
 
-def replace_if_policy(session, clinic):
+def replace_if_policy(session, clinic, *, by=None, ip=None):
     """Clinic cancellations are always replaced; a patient's missed session follows
     the clinic's policy. The replacement goes after the course's last session, at the
-    course's usual time, in the first week that is free; None if none is."""
+    course's usual time, in the first week that is free; None if none is. Called
+    inside the caller's transaction; `by` made the change that needs it."""
     replace = session.status == Session.Status.CANCELLED_BY_CLINIC or (
         session.status in Session.MISSED_STATUSES and clinic.replaces_missed_sessions
     )
@@ -197,11 +210,12 @@ def replace_if_policy(session, clinic):
         except IntegrityError:
             continue
         queue_reminders(new, clinic)
+        record_change(by, Action.CREATE, new, patient=new.patient, ip=ip)
         return new
     return None
 
 
-def assign_therapist(patient, therapist):
+def assign_therapist(patient, therapist, *, by=None, ip=None):
     """Assign a waiting patient to a therapist. A patient with a course keeps the
     course's therapist (moving a course to another therapist is not done here)."""
     with transaction.atomic():
@@ -213,4 +227,5 @@ def assign_therapist(patient, therapist):
             )
         patient.therapist = therapist
         patient.save(update_fields=["therapist"])
+        record_change(by, Action.CHANGE, patient, patient=patient, ip=ip)
         return patient

@@ -4,7 +4,7 @@ calendar files) and therapists' (caseload, diary, attendance, course timeline)."
 
 from django.urls import path
 
-from .views import admin, patient, therapist
+from .views import admin, patient, resources, therapist
 
 urlpatterns = [
     path("schedule/", admin.schedule, name="schedule"),
@@ -34,21 +34,23 @@ urlpatterns = [
         admin.cancel_session,
         name="admin_cancel_session",
     ),
-    path("schedule/resources/", admin.resources, name="resources"),
-    path("schedule/rooms/", admin.rooms, name="rooms"),
-    path("schedule/rooms/<int:pk>/", admin.edit_room, name="edit_room"),
-    path("schedule/hours/", admin.working_hours, name="working_hours"),
-    path("schedule/hours/<int:pk>/", admin.therapist_hours, name="therapist_hours"),
+    path("schedule/resources/", resources.resources, name="resources"),
+    path("schedule/rooms/", resources.rooms, name="rooms"),
+    path("schedule/rooms/<int:pk>/", resources.edit_room, name="edit_room"),
+    path("schedule/hours/", resources.working_hours, name="working_hours"),
+    path("schedule/hours/<int:pk>/", resources.therapist_hours, name="therapist_hours"),
     path(
         "schedule/hours/block/<int:pk>/remove/",
-        admin.remove_hours,
+        resources.remove_hours,
         name="remove_hours",
     ),
-    path("schedule/closures/", admin.closures, name="closures"),
-    path("schedule/closures/<int:pk>/", admin.closure_detail, name="closure_detail"),
+    path("schedule/closures/", resources.closures, name="closures"),
+    path(
+        "schedule/closures/<int:pk>/", resources.closure_detail, name="closure_detail"
+    ),
     path(
         "schedule/closures/<int:pk>/delete/",
-        admin.delete_closure,
+        resources.delete_closure,
         name="delete_closure",
     ),
     # Patients' sessions and therapists' diary.

@@ -1,42 +1,32 @@
 """Clinic admins' scheduling pages: the week views, the waiting list, planning a
-course, moving and cancelling sessions, and the clinic's resources (rooms, working
-hours, closures). Thin views: role, form, service call, audit, render."""
+course, and moving and cancelling sessions (the clinic's rooms, hours and closures
+are in resources.py). Thin views: role, form, service call, render."""
 
 import datetime
 
 from django.contrib import messages
-from django.db.models import Count, Exists, OuterRef, Q
-from django.http import QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from dit_portal.accounts.decorators import clinic_admin_required
 from dit_portal.accounts.models import User
 from dit_portal.audit import services as audit
-from dit_portal.core import errors, timefmt
-from dit_portal.core.timefmt import when
-from patients.models import Patient
+from dit_portal.core import errors
+from dit_portal.core.timefmt import local, monday_of, when
 from patients.permissions import get_patient_for
-from therapy.models import Clinic, Closure, Course, Room, Session, TherapistAvailability
+from therapy.models import Clinic
 from therapy.permissions import get_session_for
 
-from .. import availability, booking, planning, services
+from .. import availability, booking, services, week
 from ..admin_forms import (
     AssignTherapistForm,
-    AvailabilityForm,
     CancelSessionForm,
-    ClosureForm,
     MoveSessionForm,
-    NewRoomForm,
     OfferSlotsForm,
     PlanCourseForm,
-    RoomForm,
 )
 
 DAY = datetime.timedelta(days=1)
-WEEK = datetime.timedelta(weeks=1)
 
 
 # Week views -----------------------------------------------------------------------------
@@ -50,7 +40,7 @@ def _monday(value):
         day = None
     if day is None or not 2000 <= day.year <= 2200:
         day = timezone.localdate()
-    return day - datetime.timedelta(days=day.weekday())
+    return monday_of(day)
 
 
 def _int_or_none(value):
@@ -60,22 +50,6 @@ def _int_or_none(value):
         return None
 
 
-def waiting_patients():
-    """Referred patients with no current course, longest wait first."""
-    return (
-        Patient.objects.waiting()
-        .exclude(Exists(Course.objects.current().filter(patient=OuterRef("pk"))))
-        .order_by("referral_date", "created_at")
-    )
-
-
-def _filter_choices():
-    """Therapists and rooms for the week view's filter, keyed by id."""
-    therapists = {u.pk: u for u in User.objects.therapists().only("pk", "full_name")}
-    rooms = {r.pk: r for r in Room.objects.only("pk", "name")}
-    return therapists, rooms
-
-
 @clinic_admin_required
 def schedule(request):
     """The admin home: the clinic's week, or one therapist's or one room's."""
@@ -83,59 +57,20 @@ def schedule(request):
     audit.record(
         request, audit.Action.VIEW, object_type="therapy.WeekView", object_id=monday
     )
-    therapists, rooms = _filter_choices()
-    therapist = therapists.get(_int_or_none(request.GET.get("therapist")))
-    room = rooms.get(_int_or_none(request.GET.get("room")))
-    start = timefmt.at_wall_time(monday, datetime.time(0, 0))
-    end = timefmt.at_wall_time(monday + WEEK, datetime.time(0, 0))
-    sessions = Session.objects.between(start, end).with_people()
-    if therapist:
-        sessions = sessions.filter(therapist_id=therapist.pk)
-    if room:
-        sessions = sessions.filter(room_id=room.pk)
-    by_day = {monday + DAY * n: [] for n in range(7)}
-    for session in sessions.order_by("start", "therapist__full_name"):
-        by_day[timefmt.local(session.start).date()].append(session)
-
-    def week_link(day):
-        query = QueryDict(mutable=True)
-        query["week"] = day.isoformat()
-        if therapist:
-            query["therapist"] = therapist.pk
-        if room:
-            query["room"] = room.pk
-        return f"{reverse('schedule')}?{query.urlencode()}"
-
-    return render(
-        request,
-        "therapy/schedule.html",
-        {
-            "monday": monday,
-            "sunday": monday + DAY * 6,
-            "days": list(by_day.items()),
-            "session_count": sum(len(s) for s in by_day.values()),
-            "therapists": therapists.values(),
-            "rooms": rooms.values(),
-            "therapist": therapist,
-            "room": room,
-            "previous_monday": monday - WEEK,
-            "next_monday": monday + WEEK,
-            "previous_week": week_link(monday - WEEK),
-            "next_week": week_link(monday + WEEK),
-            "this_week": week_link(_monday(None)),
-            "waiting": waiting_patients().aggregate(
-                total=Count("pk"), unassigned=Count("pk", filter=Q(therapist=None))
-            ),
-        },
+    page = week.week(
+        monday,
+        therapist_id=_int_or_none(request.GET.get("therapist")),
+        room_id=_int_or_none(request.GET.get("room")),
+        today=timezone.localdate(),
     )
+    return render(request, "therapy/schedule.html", vars(page))
 
 
 # Moving and cancelling one session -------------------------------------------------------
 
 
 def _back_to_week(session):
-    week = timefmt.local(session.start).date()
-    return f"{reverse('schedule')}?week={_monday(week.isoformat()).isoformat()}"
+    return week.week_link(monday_of(local(session.start).date()))
 
 
 @clinic_admin_required
@@ -144,7 +79,7 @@ def move_session(request, public_id):
     audit.record(request, audit.Action.VIEW, session, patient=session.patient)
     alternatives = []
     form = MoveSessionForm(request.POST or None)
-    if session.status != Session.Status.BOOKED:
+    if not session.is_booked:
         messages.info(request, "Only a booked session can be moved.")
         return redirect(_back_to_week(session))
     if request.method == "POST" and form.is_valid():
@@ -157,6 +92,7 @@ def move_session(request, public_id):
                 by=request.user,
                 reason=data["reason"],
                 room=room,
+                ip=audit.client_ip(request),
             )
         except errors.BookingError as error:
             alternatives = error.alternatives
@@ -164,7 +100,6 @@ def move_session(request, public_id):
             form.is_valid()
             form.add_error(None, _with_alternatives(error))
         else:
-            audit.record(request, audit.Action.CHANGE, moved, patient=moved.patient)
             messages.success(
                 request,
                 f"Session {moved.number} for {moved.patient.full_name} moved to "
@@ -194,40 +129,22 @@ def _with_alternatives(error):
 def cancel_session(request, public_id):
     session = get_session_for(request.user, public_id)
     audit.record(request, audit.Action.VIEW, session, patient=session.patient)
-    if session.status != Session.Status.BOOKED:
+    if not session.is_booked:
         messages.info(request, "Only a booked session can be cancelled.")
         return redirect(_back_to_week(session))
     form = CancelSessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             cancelled, replacement = services.cancel_session(
-                session, by=request.user, reason=form.cleaned_data["reason"]
+                session,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                ip=audit.client_ip(request),
             )
         except errors.BookingError as error:
             form.add_error(None, error.message)
         else:
-            audit.record(
-                request, audit.Action.CHANGE, cancelled, patient=cancelled.patient
-            )
-            text = (
-                f"Session {cancelled.number} for {cancelled.patient.full_name} on "
-                f"{when(cancelled.start)} is cancelled. The patient and therapist "
-                "will be told."
-            )
-            if replacement:
-                audit.record(
-                    request,
-                    audit.Action.CREATE,
-                    replacement,
-                    patient=replacement.patient,
-                )
-                text += (
-                    f" A replacement session (session {replacement.number}) was "
-                    f"added on {when(replacement.start)}."
-                )
-            else:
-                text += " No replacement session was added."
-            messages.success(request, text)
+            messages.success(request, _cancelled_text(cancelled, replacement))
             return redirect(_back_to_week(cancelled))
     return render(
         request,
@@ -236,13 +153,27 @@ def cancel_session(request, public_id):
     )
 
 
+def _cancelled_text(cancelled, replacement):
+    text = (
+        f"Session {cancelled.number} for {cancelled.patient.full_name} on "
+        f"{when(cancelled.start)} is cancelled. The patient and therapist "
+        "will be told."
+    )
+    if replacement:
+        return text + (
+            f" A replacement session (session {replacement.number}) was "
+            f"added on {when(replacement.start)}."
+        )
+    return text + " No replacement session was added."
+
+
 # Waiting list and course planning ---------------------------------------------------------
 
 
 @clinic_admin_required
 def waiting_list(request):
     audit.record(request, audit.Action.VIEW, object_type="therapy.WaitingList")
-    patients = waiting_patients().select_related("user", "therapist")
+    patients = week.waiting_patients().select_related("user", "therapist")
     return render(request, "therapy/schedule/waiting_list.html", {"patients": patients})
 
 
@@ -255,11 +186,15 @@ def assign_therapist(request, public_id):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            patient = services.assign_therapist(patient, form.cleaned_data["therapist"])
+            patient = services.assign_therapist(
+                patient,
+                form.cleaned_data["therapist"],
+                by=request.user,
+                ip=audit.client_ip(request),
+            )
         except errors.BookingError as error:
             form.add_error(None, error.message)
         else:
-            audit.record(request, audit.Action.CHANGE, patient, patient=patient)
             messages.success(
                 request,
                 f"{patient.full_name} is assigned to {patient.therapist.full_name}.",
@@ -278,54 +213,21 @@ def _current_course(patient):
 
 @clinic_admin_required
 def plan_course(request, public_id):
+    """Check a weekly plan (each session with what it clashes with), then book it."""
     patient = get_patient_for(request.user, public_id)
     audit.record(request, audit.Action.VIEW, patient, patient=patient)
     current = _current_course(patient)
     form = PlanCourseForm(
         request.POST or None, initial={"therapist": patient.therapist}
     )
-    planned, conflicts = None, {}
+    rows = []
     if request.method == "POST" and current is None and form.is_valid():
-        data = form.cleaned_data
         if request.POST.get("action") == "book":
-            try:
-                course = booking.book_course(
-                    patient=patient,
-                    therapist=data["therapist"],
-                    weekday=data["weekday"],
-                    start_time=data["start_time"],
-                    start_date=data["start_date"],
-                    room=data["room"],
-                    video_link=data["video_link"],
-                )
-            except errors.BookingError as error:
-                form.add_error(None, _with_alternatives_listed(error))
-            else:
-                audit.record(request, audit.Action.CREATE, course, patient=patient)
-                first = course.sessions.order_by("number").first()
-                messages.success(
-                    request,
-                    f"Course booked for {patient.full_name}: "
-                    f"{course.planned_sessions} sessions with "
-                    f"{course.therapist.full_name}, the first on {when(first.start)}.",
-                )
-                return redirect(_back_to_week(first))
+            booked = _book_course(request, patient, form)
+            if booked is not None:
+                return booked
         # Check the plan (and show it again after a refused booking).
-        try:
-            planned, conflicts = availability.preview_course(
-                patient=patient,
-                therapist=data["therapist"],
-                weekday=data["weekday"],
-                start_time=data["start_time"],
-                start_date=data["start_date"],
-                room=data["room"],
-            )
-        except errors.BookingError as error:
-            form.add_error(None, error.message)
-    rows = [
-        {"session": item, "conflict": conflicts.get(item.number)}
-        for item in planned or []
-    ]
+        rows = _plan_rows(patient, form)
     return render(
         request,
         "therapy/schedule/plan_course.html",
@@ -334,9 +236,59 @@ def plan_course(request, public_id):
             "current": current,
             "form": form,
             "rows": rows,
-            "conflict_count": len(conflicts),
+            "conflict_count": sum(1 for row in rows if row["conflict"] is not None),
         },
     )
+
+
+def _book_course(request, patient, form):
+    """Book the planned course: a redirect to its first week, or None after adding
+    why not to the form."""
+    data = form.cleaned_data
+    try:
+        course = booking.book_course(
+            patient=patient,
+            therapist=data["therapist"],
+            weekday=data["weekday"],
+            start_time=data["start_time"],
+            start_date=data["start_date"],
+            room=data["room"],
+            video_link=data["video_link"],
+            by=request.user,
+            ip=audit.client_ip(request),
+        )
+    except errors.BookingError as error:
+        form.add_error(None, _with_alternatives_listed(error))
+        return None
+    first = course.sessions.order_by("number").first()
+    messages.success(
+        request,
+        f"Course booked for {patient.full_name}: "
+        f"{course.planned_sessions} sessions with "
+        f"{course.therapist.full_name}, the first on {when(first.start)}.",
+    )
+    return redirect(_back_to_week(first))
+
+
+def _plan_rows(patient, form):
+    """Each planned session with its conflict (or None); [] if it cannot be planned,
+    with why added to the form."""
+    data = form.cleaned_data
+    try:
+        planned, conflicts = availability.preview_course(
+            patient=patient,
+            therapist=data["therapist"],
+            weekday=data["weekday"],
+            start_time=data["start_time"],
+            start_date=data["start_date"],
+            room=data["room"],
+        )
+    except errors.BookingError as error:
+        form.add_error(None, error.message)
+        return []
+    return [
+        {"session": item, "conflict": conflicts.get(item.number)} for item in planned
+    ]
 
 
 def _with_alternatives_listed(error):
@@ -357,36 +309,21 @@ def offer_slots(request, public_id):
     if request.method == "POST" and current is None and form.is_valid():
         data = form.cleaned_data
         try:
-            course = booking.offer_first_slots(
+            booking.offer_first_slots(
                 patient=patient,
                 therapist=data["therapist"],
                 starts=data["starts"],
                 room=data["room"],
                 video_link=data["video_link"],
+                by=request.user,
+                ip=audit.client_ip(request),
             )
         except errors.BookingError as error:
             form.add_error(None, _with_alternatives_listed(error))
         else:
-            audit.record(request, audit.Action.CREATE, course, patient=patient)
-            messages.success(
-                request,
-                f"{len(data['starts'])} time(s) offered to {patient.full_name}: "
-                + "; ".join(when(s) for s in data["starts"])
-                + ". They can choose one in the portal.",
-            )
+            messages.success(request, _offered_text(patient, data["starts"]))
             return redirect("waiting_list")
-    therapist = form["therapist"].value() if form.is_bound else patient.therapist_id
-    therapist = User.objects.therapists().filter(pk=_int_or_none(therapist)).first()
-    free = []
-    if therapist:
-        today = timezone.localdate()
-        free = availability.free_slots(
-            therapist=therapist,
-            first_day=today + DAY,
-            last_day=today + datetime.timedelta(weeks=3),
-            minutes=Clinic.load().session_minutes,
-            patient=patient,
-        )[:15]
+    therapist, free = _free_times(form, patient)
     return render(
         request,
         "therapy/schedule/offer_slots.html",
@@ -400,135 +337,26 @@ def offer_slots(request, public_id):
     )
 
 
-# Resources: rooms, working hours, closures --------------------------------------------------
-
-
-@clinic_admin_required
-def resources(request):
-    return render(request, "therapy/schedule/resources.html")
-
-
-@clinic_admin_required
-def rooms(request):
-    form = NewRoomForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        room = form.save()
-        audit.record(request, audit.Action.CREATE, room)
-        messages.success(request, f"{room.name} added.")
-        return redirect("rooms")
-    return render(
-        request,
-        "therapy/schedule/rooms.html",
-        {"rooms": Room.objects.all(), "form": form},
+def _offered_text(patient, starts):
+    times = "; ".join(when(start) for start in starts)
+    return (
+        f"{len(starts)} time(s) offered to {patient.full_name}: {times}. "
+        "They can choose one in the portal."
     )
 
 
-@clinic_admin_required
-def edit_room(request, pk):
-    room = get_object_or_404(Room, pk=pk)
-    form = RoomForm(request.POST or None, instance=room)
-    if request.method == "POST" and form.is_valid():
-        room = form.save()
-        audit.record(request, audit.Action.CHANGE, room)
-        messages.success(request, f"{room.name} saved.")
-        return redirect("rooms")
-    return render(
-        request, "therapy/schedule/edit_room.html", {"room": room, "form": form}
-    )
-
-
-@clinic_admin_required
-def working_hours(request):
-    therapists = User.objects.therapists().prefetch_related("availability")
-    return render(
-        request, "therapy/schedule/working_hours.html", {"therapists": therapists}
-    )
-
-
-@clinic_admin_required
-def therapist_hours(request, pk):
-    therapist = get_object_or_404(User.objects.therapists(), pk=pk)
-    form = AvailabilityForm(request.POST or None, therapist=therapist)
-    if request.method == "POST" and form.is_valid():
-        block = form.save()
-        audit.record(request, audit.Action.CREATE, block)
-        messages.success(
-            request, f"Working hours added for {therapist.full_name}: {block}."
-        )
-        return redirect("therapist_hours", pk=therapist.pk)
-    return render(
-        request,
-        "therapy/schedule/therapist_hours.html",
-        {
-            "therapist": therapist,
-            "blocks": TherapistAvailability.objects.filter(therapist=therapist),
-            "form": form,
-        },
-    )
-
-
-@clinic_admin_required
-@require_POST
-def remove_hours(request, pk):
-    block = get_object_or_404(TherapistAvailability, pk=pk)
-    therapist = block.therapist
-    audit.record(request, audit.Action.DELETE, block)
-    block.delete()
-    messages.success(
-        request,
-        f"Working hours removed for {therapist.full_name}: {block}. Sessions already "
-        "booked in those hours stay booked.",
-    )
-    return redirect("therapist_hours", pk=therapist.pk)
-
-
-@clinic_admin_required
-def closures(request):
-    form = ClosureForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        closure = form.save()
-        audit.record(request, audit.Action.CREATE, closure)
-        messages.success(request, f"Closure added: {closure.reason}.")
-        return redirect("closure_detail", pk=closure.pk)
+def _free_times(form, patient):
+    """The therapist chosen on the form (else the patient's), and their first 15 free
+    times in the next three weeks, from tomorrow."""
+    therapist = form["therapist"].value() if form.is_bound else patient.therapist_id
+    therapist = User.objects.therapists().filter(pk=_int_or_none(therapist)).first()
+    if therapist is None:
+        return None, []
     today = timezone.localdate()
-    year_ahead = today + datetime.timedelta(days=365)
-    holidays = []
-    for year in range(today.year, year_ahead.year + 1):
-        holidays += [
-            (day, name)
-            for day, name in planning.bank_holidays(year).items()
-            if today <= day <= year_ahead
-        ]
-    return render(
-        request,
-        "therapy/schedule/closures.html",
-        {
-            "form": form,
-            "bank_holidays": sorted(holidays),
-            "closures": Closure.objects.filter(end_date__gte=today).select_related(
-                "therapist"
-            ),
-        },
-    )
-
-
-@clinic_admin_required
-def closure_detail(request, pk):
-    closure = get_object_or_404(Closure.objects.select_related("therapist"), pk=pk)
-    audit.record(request, audit.Action.VIEW, closure)
-    hit = list(availability.sessions_hit_by(closure).order_by("start"))
-    return render(
-        request,
-        "therapy/schedule/closure_detail.html",
-        {"closure": closure, "sessions": hit},
-    )
-
-
-@clinic_admin_required
-@require_POST
-def delete_closure(request, pk):
-    closure = get_object_or_404(Closure, pk=pk)
-    audit.record(request, audit.Action.DELETE, closure)
-    closure.delete()
-    messages.success(request, f"Closure removed: {closure.reason}.")
-    return redirect("closures")
+    return therapist, availability.free_slots(
+        therapist=therapist,
+        first_day=today + DAY,
+        last_day=today + datetime.timedelta(weeks=3),
+        minutes=Clinic.load().session_minutes,
+        patient=patient,
+    )[:15]
