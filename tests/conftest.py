@@ -112,3 +112,12 @@ def course(clinic, patient, therapist, room):
 
     working_week(therapist)
     return book_course(patient, therapist, room=room)
+
+
+@pytest.fixture
+def clock(time_machine, client):
+    """The clock, moved with time-machine instead of rewriting rows (tests/clock.py);
+    whoever `client` had signed in signs in again after each move."""
+    from .clock import Clock
+
+    return Clock(time_machine, client)

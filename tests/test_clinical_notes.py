@@ -18,21 +18,19 @@ pytestmark = pytest.mark.django_db
 SECRET = "Talked about her sister; the pattern of giving in and resenting it"
 
 
-def put_in_the_past(session, days=1):
-    """Move a session back by whole days (the services refuse the past)."""
-    shift = datetime.timedelta(days=(session.start - timezone.now()).days + days + 1)
-    Session.objects.filter(pk=session.pk).update(
-        start=session.start - shift, end=session.end - shift
-    )
+def put_in_the_past(clock, session, days=1):
+    """Move the clock to `days` days after the session (notes are for sessions that
+    have begun); the next weekly session is still to come."""
+    clock.move_to(session.start + datetime.timedelta(days=days))
     session.refresh_from_db()
     assert session.start < timezone.now()
     return session
 
 
 @pytest.fixture
-def held(course):
-    """Alice's first session, moved to yesterday and marked attended."""
-    session = put_in_the_past(course.sessions.get(number=1))
+def held(course, clock):
+    """Alice's first session, held yesterday and marked attended."""
+    session = put_in_the_past(clock, course.sessions.get(number=1))
     Session.objects.filter(pk=session.pk).update(status=Session.Status.ATTENDED)
     session.refresh_from_db()
     return session
@@ -331,11 +329,14 @@ def test_note_text_never_reaches_patients_or_clinic_admins(
     assert ">Note<" not in timeline
 
 
-def test_timeline_queries_stay_flat_with_notes(therapist_client, therapist, course):
+def test_timeline_queries_stay_flat_with_notes(
+    therapist_client, therapist, course, clock
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     url = reverse("course_timeline", args=[course.public_id])
+    put_in_the_past(clock, course.sessions.get(number=8))  # 1 to 8 have been held
     therapist_client.get(url)
 
     def count():
@@ -345,9 +346,7 @@ def test_timeline_queries_stay_flat_with_notes(therapist_client, therapist, cour
 
     few = count()
     for number in range(1, 9):
-        session = put_in_the_past(
-            course.sessions.get(number=number), days=80 - number * 7
-        )
+        session = course.sessions.get(number=number)
         notes.start_note(session, by=therapist, relationships=f"Session {number}")
     many = count()
     assert few == many

@@ -27,13 +27,10 @@ def diary_url(week):
     return f"{reverse('diary')}?week={week.isoformat()}"
 
 
-def put_in_the_past(session, days=1):
-    """Move a session to yesterday at the same time (the services refuse the past)."""
-    shift = session.start - (timezone.now() - datetime.timedelta(days=days))
-    shift = datetime.timedelta(days=shift.days + 1)
-    Session.objects.filter(pk=session.pk).update(
-        start=session.start - shift, end=session.end - shift
-    )
+def put_in_the_past(clock, session, days=1):
+    """Move the clock to `days` days after the session (attendance is recorded once
+    a session has begun)."""
+    clock.move_to(session.start + datetime.timedelta(days=days))
     session.refresh_from_db()
     assert session.start < timezone.now()
     return session
@@ -62,12 +59,9 @@ def test_therapist_sees_only_their_own_sessions(
     assert listed == [first]
 
 
-def test_diary_shows_today(therapist_client, course):
+def test_diary_shows_today(therapist_client, course, clock):
     session = course.sessions.get(number=16)
-    start = timefmt.at_wall_time(timezone.localdate(), datetime.time(0, 5))
-    Session.objects.filter(pk=session.pk).update(
-        start=start, end=start + datetime.timedelta(minutes=50)
-    )
+    clock.move_to(session.start - datetime.timedelta(hours=1))  # that morning
     response = therapist_client.get(reverse("diary"))
     assert [row.session for row in response.context["today_sessions"]] == [session]
     assert "You have no sessions today" not in response.content.decode()
@@ -93,8 +87,8 @@ def test_the_menu_has_the_diary(therapist_client):
 
 
 @pytest.mark.parametrize("status", Session.ATTENDANCE_STATUSES)
-def test_attendance_codes_are_recorded(therapist_client, course, status):
-    session = put_in_the_past(course.sessions.get(number=1), days=7)
+def test_attendance_codes_are_recorded(therapist_client, course, status, clock):
+    session = put_in_the_past(clock, course.sessions.get(number=1), days=6)
     url = reverse("record_attendance", args=[session.public_id])
     page = therapist_client.get(url).content.decode()
     for label in [
@@ -127,8 +121,8 @@ def test_future_attended_is_a_form_error(therapist_client, course):
     assert session.status == Session.Status.BOOKED
 
 
-def test_a_bad_code_is_a_form_error(therapist_client, course):
-    session = put_in_the_past(course.sessions.get(number=1), days=7)
+def test_a_bad_code_is_a_form_error(therapist_client, course, clock):
+    session = put_in_the_past(clock, course.sessions.get(number=1), days=6)
     url = reverse("record_attendance", args=[session.public_id])
     for value in ["", "booked", "nonsense"]:
         response = therapist_client.post(url, {"status": value})
@@ -136,10 +130,12 @@ def test_a_bad_code_is_a_form_error(therapist_client, course):
         assert "nhsuk-error-summary" in response.content.decode()
 
 
-def test_the_therapist_is_told_about_a_replacement(therapist_client, course, clinic):
+def test_the_therapist_is_told_about_a_replacement(
+    therapist_client, course, clinic, clock
+):
     clinic.missed_session_policy = "replaced"
     clinic.save()
-    session = put_in_the_past(course.sessions.get(number=1), days=7)
+    session = put_in_the_past(clock, course.sessions.get(number=1), days=6)
     url = reverse("record_attendance", args=[session.public_id])
     response = therapist_client.post(
         url, {"status": Session.Status.DID_NOT_ATTEND}, follow=True
@@ -152,8 +148,8 @@ def test_the_therapist_is_told_about_a_replacement(therapist_client, course, cli
     ).exists()
 
 
-def test_not_replaced_by_policy(therapist_client, course, clinic):
-    session = put_in_the_past(course.sessions.get(number=1), days=7)
+def test_not_replaced_by_policy(therapist_client, course, clinic, clock):
+    session = put_in_the_past(clock, course.sessions.get(number=1), days=6)
     url = reverse("record_attendance", args=[session.public_id])
     response = therapist_client.post(
         url, {"status": Session.Status.DID_NOT_ATTEND}, follow=True

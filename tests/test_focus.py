@@ -26,7 +26,7 @@ def phases(course):
     return phase_rules.phase_of_sessions(course, sessions)
 
 
-def test_the_whole_arc_on_one_course(client, course, therapist, patient):
+def test_the_whole_arc_on_one_course(client, course, therapist, patient, clock):
     client.force_login(therapist)
     draft_url = reverse("focus_draft", args=[course.public_id])
 
@@ -56,7 +56,7 @@ def test_the_whole_arc_on_one_course(client, course, therapist, patient):
     assert audited("share", v1).exists()
 
     # Session 3 has begun; the patient reads the summary and asks to talk.
-    begin_session(course, 3)
+    begin_session(clock, course, 3)
     assert phases(course) == "initial"
     client.force_login(patient.user)
     html = client.get(reverse("my_therapy")).content.decode()
@@ -91,7 +91,7 @@ def test_the_whole_arc_on_one_course(client, course, therapist, patient):
     assert SUMMARY in html and "Not sure about" in html
 
     # Session 5 has begun; the patient agrees: the middle phase starts here.
-    begin_session(course, 5)
+    begin_session(clock, course, 5)
     client.force_login(patient.user)
     client.post(reverse("patient_focus", args=[v2.public_id]), {"answer": "agree"})
     v2.refresh_from_db()
@@ -115,9 +115,9 @@ def test_the_whole_arc_on_one_course(client, course, therapist, patient):
     assert "Focus agreed at session 5" in html and "Middle phase" in html
 
     # The ending phase starts at session 13 of 16.
-    begin_session(course, 12)
+    begin_session(clock, course, 12)
     assert phases(course) == "middle"
-    begin_session(course, 13)
+    begin_session(clock, course, 13)
     assert phase_rules.phase_for(course, 13) == "ending"
     assert phases(course) == "ending"
 
@@ -184,12 +184,12 @@ def test_agreeing_before_the_first_session_is_refused_clearly(patient_client, co
     assert v1.status == FocusAgreement.Status.SHARED
 
 
-def test_agreeing_twice_keeps_the_first_agreeing_session(course):
-    begin_session(course, 4)
+def test_agreeing_twice_keeps_the_first_agreeing_session(course, clock):
+    begin_session(clock, course, 4)
     v1 = focus.save_focus_draft(course, by=course.therapist, data=focus_data())
     focus.share_focus(v1, by=course.therapist)
     focus.respond_to_focus(v1, agree=True)
-    begin_session(course, 7)
+    begin_session(clock, course, 7)
     v2 = focus.save_focus_draft(course, by=course.therapist, data=focus_data())
     focus.share_focus(v2, by=course.therapist)
     v2 = focus.respond_to_focus(v2, agree=True)
@@ -203,11 +203,11 @@ def test_agreeing_twice_keeps_the_first_agreeing_session(course):
 
 
 @pytest.fixture
-def shared(course):
+def shared(course, clock):
     """Alice's course with a shared focus and, in the ending phase, a shared letter."""
     v1 = focus.save_focus_draft(course, by=course.therapist, data=focus_data())
     focus.share_focus(v1, by=course.therapist)
-    begin_session(course, 13)
+    begin_session(clock, course, 13)
     letter = letters.save_letter(
         course,
         by=course.therapist,
@@ -314,8 +314,10 @@ def test_admin_timeline_shows_phase_but_not_the_focus(
     assert SUMMARY not in html
 
 
-def test_a_patient_does_not_see_the_letter_before_its_session(patient_client, course):
-    begin_session(course, 13)
+def test_a_patient_does_not_see_the_letter_before_its_session(
+    patient_client, course, clock
+):
+    begin_session(clock, course, 13)
     letter = letters.save_letter(
         course,
         by=course.therapist,
@@ -329,7 +331,7 @@ def test_a_patient_does_not_see_the_letter_before_its_session(patient_client, co
     assert patient_client.get(url).status_code == 404  # session 14 is next week
     message = Message.objects.filter(kind=Message.Kind.WAITING).latest("pk")
     assert message.due_at == course.sessions.get(number=14).start
-    begin_session(course, 14)
+    begin_session(clock, course, 14)
     assert patient_client.get(url).status_code == 200
     assert GoodbyeLetter.objects.get().shared_session.number == 14
     assert Session.objects.filter(course=course).count() == 16

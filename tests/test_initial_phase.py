@@ -15,21 +15,23 @@ def _caseload(client):
     return client.get(reverse("caseload")).content.decode()
 
 
-def test_course_page_says_initial_phase_and_the_session(therapist_client, course):
+def test_course_page_says_initial_phase_and_the_session(
+    therapist_client, course, clock
+):
     url = reverse("course_timeline", args=[course.public_id])
     assert "Initial phase — first session still to come" in (
         therapist_client.get(url).content.decode()
     )
-    begin_session(course, 3)
+    begin_session(clock, course, 3)
     assert "Initial phase — session 3" in therapist_client.get(url).content.decode()
 
 
 def test_caseload_prompts_from_session_5_until_a_focus_is_agreed(
-    therapist_client, course
+    therapist_client, course, clock
 ):
-    begin_session(course, 4)
+    begin_session(clock, course, 4)
     assert PROMPT not in _caseload(therapist_client)
-    begin_session(course, 5)
+    begin_session(clock, course, 5)
     assert "Session 5, no focus agreed yet" in _caseload(therapist_client)
 
     # The prompt does not block anything: a focus can still be drafted and shared.
@@ -43,8 +45,8 @@ def test_caseload_prompts_from_session_5_until_a_focus_is_agreed(
 
 
 def test_caseload_with_prompts_runs_a_fixed_number_of_queries(
-    therapist_client, course, django_assert_max_num_queries
+    therapist_client, course, django_assert_max_num_queries, clock
 ):
-    begin_session(course, 6)
+    begin_session(clock, course, 6)
     with django_assert_max_num_queries(12):
         assert "Session 6, no focus agreed yet" in _caseload(therapist_client)

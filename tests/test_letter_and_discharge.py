@@ -28,8 +28,8 @@ LETTER = {
 
 
 @pytest.fixture
-def ending(course):
-    begin_session(course, 13)
+def ending(course, clock):
+    begin_session(clock, course, 13)
     return course
 
 
@@ -44,15 +44,15 @@ def letter(ending):
 # The letter --------------------------------------------------------------------------
 
 
-def test_the_letter_is_written_in_the_ending_phase(therapist_client, course):
+def test_the_letter_is_written_in_the_ending_phase(therapist_client, course, clock):
     url = reverse("letter_edit", args=[course.public_id])
-    begin_session(course, 12)
+    begin_session(clock, course, 12)
     response = therapist_client.post(url, LETTER)
     assert response.status_code == 200
     assert "which starts at session 13" in response.content.decode()
     assert not GoodbyeLetter.objects.exists()
 
-    begin_session(course, 13)
+    begin_session(clock, course, 13)
     response = therapist_client.post(url, LETTER)
     letter = GoodbyeLetter.objects.get()
     assert response.url == reverse("letter_detail", args=[letter.public_id])
@@ -157,8 +157,8 @@ def test_the_letter_stays_in_the_record_after_discharge(patient_client, letter):
 # Discharge ---------------------------------------------------------------------------
 
 
-def test_completing_a_course(therapist_client, course, patient):
-    begin_session(course, 14)
+def test_completing_a_course(therapist_client, course, patient, clock):
+    begin_session(clock, course, 14)
     url = reverse("discharge_course", args=[course.public_id])
     assert therapist_client.get(url).status_code == 200
     future = list(course.sessions.filter(number__gt=14))
@@ -190,9 +190,9 @@ def test_completing_a_course(therapist_client, course, patient):
 
 
 def test_a_clinic_admin_records_a_drop_out_with_a_reason(
-    clinic_admin_client, course, patient
+    clinic_admin_client, course, patient, clock
 ):
-    begin_session(course, 3)
+    begin_session(clock, course, 3)
     url = reverse("discharge_course", args=[course.public_id])
     response = clinic_admin_client.post(url, {"status": "dropped_out", "reason": " "})
     assert response.status_code == 200
@@ -234,8 +234,8 @@ def test_a_closed_course_takes_no_more_focus_changes(therapist_client, course):
     assert not FocusAgreement.objects.exists()
 
 
-def test_the_outcome_page_counts_attended_sessions(therapist_client, course):
-    begin_session(course, 3)
+def test_the_outcome_page_counts_attended_sessions(therapist_client, course, clock):
+    begin_session(clock, course, 3)
     for number, status in [(1, "attended"), (2, "late_seen"), (3, "dna")]:
         Session.objects.filter(course=course, number=number).update(status=status)
     url = reverse("discharge_course", args=[course.public_id])
@@ -244,14 +244,14 @@ def test_the_outcome_page_counts_attended_sessions(therapist_client, course):
     assert "Finished treatment (2 or more attended)" in html
 
 
-def test_outcome_comes_from_the_patients_sent_measures(therapist_client, course):
+def test_outcome_comes_from_the_patients_sent_measures(therapist_client, course, clock):
     """End to end: PHQ-9 and GAD-7 sent before sessions 1 and 6, six sessions
     attended; the discharge page reports recovery from those scores."""
     send_measure(course.sessions.get(number=1), "phq9", phq9_answers(15))
     send_measure(course.sessions.get(number=1), "gad7", gad7_answers(11))
     send_measure(course.sessions.get(number=6), "phq9", phq9_answers(7))
     send_measure(course.sessions.get(number=6), "gad7", gad7_answers(5))
-    begin_session(course, 7)
+    begin_session(clock, course, 7)
     for session in course.sessions.filter(number__lte=6):
         services.record_attendance(
             session, Session.Status.ATTENDED, by=course.therapist
@@ -321,9 +321,9 @@ def test_one_score_is_not_enough_to_judge_change(course):
 
 
 def test_a_letter_shared_at_a_session_cut_by_early_discharge_is_readable_at_once(
-    therapist_client, client, course
+    therapist_client, client, course, clock
 ):
-    begin_session(course, 13)
+    begin_session(clock, course, 13)
     letter = letters.save_letter(
         course,
         by=course.therapist,

@@ -23,16 +23,16 @@ LETTER = {
 CLINICAL_WORDS = ["PHQ", "GAD", "score", "severe", "moderate", "risk", "dead", "harm"]
 
 
-def test_no_message_carries_clinical_content(course, clinic, patient, therapist):
+def test_no_message_carries_clinical_content(course, clinic, patient, therapist, clock):
     send_measure(course.sessions.get(number=1), "phq9", phq9_answers(17, item9=2))
-    begin_session(course, 5)
+    begin_session(clock, course, 5)
     held = course.sessions.get(number=4)
     notes.start_note(held, by=therapist, relationships=NOTE, patterns="", risk=NOTE)
     shared = focus.share_focus(
         focus.save_focus_draft(course, by=therapist, data=focus_data()), by=therapist
     )
     focus.respond_to_focus(shared, agree=True)
-    begin_session(course, 13)
+    begin_session(clock, course, 13)
     letter = letters.save_letter(course, by=therapist, data=LETTER)
     letters.share_letter(letter, by=therapist, session=course.sessions.get(number=14))
     discharge.discharge_course(course, by=therapist, status="completed")

@@ -57,7 +57,7 @@ def test_patients_do_not_need_totp(client, patient):
     assert client.get(reverse("my_therapy")).status_code == 200
 
 
-def test_staff_session_expires_after_30_idle_minutes(client, therapist):
+def test_staff_session_expires_after_30_idle_minutes(client, therapist, clock):
     client.force_login(therapist)
     assert client.get(reverse("caseload")).status_code == 200
     session = Session.objects.get(session_key=client.session.session_key)
@@ -65,18 +65,18 @@ def test_staff_session_expires_after_30_idle_minutes(client, therapist):
     assert datetime.timedelta(minutes=29) < remaining <= datetime.timedelta(minutes=30)
 
     # 31 minutes without a request: the stored session has expired.
-    Session.objects.filter(pk=session.pk).update(
-        expire_date=timezone.now() - datetime.timedelta(minutes=1)
-    )
+    clock.move_to(timezone.now() + datetime.timedelta(minutes=31), sign_in_again=False)
     response = client.get(reverse("caseload"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
 
 
-def test_activity_keeps_a_staff_session_alive(client, therapist):
+def test_activity_keeps_a_staff_session_alive(client, therapist, clock):
     client.force_login(therapist)
     client.get(reverse("caseload"))
-    Session.objects.update(expire_date=timezone.now() + datetime.timedelta(minutes=5))
+    clock.move_to(  # 25 idle minutes: 5 left
+        timezone.now() + datetime.timedelta(minutes=25), sign_in_again=False
+    )
     client.get(reverse("caseload"))
     session = Session.objects.get(session_key=client.session.session_key)
     assert session.expire_date - timezone.now() > datetime.timedelta(minutes=29)

@@ -99,8 +99,8 @@ def test_a_move_notice_overtaken_by_a_cancellation_is_not_sent(
     assert subjects == ["Patient portal: your appointment has been cancelled"]
 
 
-def test_a_letters_notice_follows_its_session(course, clinic_admin, client):
-    begin_session(course, 13)  # sessions now fall at whatever time the test runs
+def test_a_letters_notice_follows_its_session(course, clinic_admin, client, clock):
+    begin_session(clock, course, 13)
     course.therapist.availability.all().delete()
     for day in range(7):
         course.therapist.availability.create(

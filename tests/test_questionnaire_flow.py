@@ -6,7 +6,6 @@ import datetime
 import pytest
 from django.db import DatabaseError, transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from dit_portal.audit.models import AuditEvent
 from messaging.models import Message
@@ -16,12 +15,10 @@ from .factories import phq9_answers
 
 
 @pytest.fixture
-def session_soon(course):
+def session_soon(course, clock):
     """Session 1 of Alice's course starts in an hour, so its measures are open."""
     session = course.sessions.get(number=1)
-    session.start = timezone.now() + datetime.timedelta(hours=1)
-    session.end = session.start + datetime.timedelta(minutes=50)
-    session.save()
+    clock.move_to(session.start - datetime.timedelta(hours=1))
     return session
 
 
@@ -173,11 +170,9 @@ def test_the_database_refuses_to_change_a_sent_response(patient_client, session_
         Response.objects.filter(assignment=phq9).update(total=0)
 
 
-def test_measures_close_when_the_session_ends(patient_client, session_soon):
+def test_measures_close_when_the_session_ends(patient_client, session_soon, clock):
     phq9 = _measure_after_home(patient_client, session_soon, "phq9")
-    session_soon.start = timezone.now() - datetime.timedelta(hours=2)
-    session_soon.end = session_soon.start + datetime.timedelta(minutes=50)
-    session_soon.save()
+    clock.move_to(session_soon.start + datetime.timedelta(hours=2))
     page = patient_client.get(_page(phq9, 1), follow=True)
     assert "This questionnaire has closed" in page.content.decode()
     assert "PHQ-9 before session 1" not in page.content.decode()

@@ -159,13 +159,9 @@ def test_moving_or_cancelling_one_session_leaves_the_other_15(
     )  # patient + therapist
 
 
-def test_patient_cannot_cancel_inside_the_notice(course, clinic):
+def test_patient_cannot_cancel_inside_the_notice(course, clinic, clock):
     first = course.sessions.get(number=1)
-    Session.objects.filter(pk=first.pk).update(
-        start=timezone.now() + datetime.timedelta(hours=3),
-        end=timezone.now() + datetime.timedelta(hours=3, minutes=50),
-    )
-    first.refresh_from_db()
+    clock.move_to(first.start - datetime.timedelta(hours=3))
     with pytest.raises(errors.BookingError) as error:
         services.cancel_session(
             first, by=course.patient.user, reason="Ill", by_patient=True
@@ -294,14 +290,12 @@ def test_ten_bookings_race_for_one_room(clinic, clinic_admin):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL constraint")
 def test_reinstating_a_session_whose_time_was_given_away_is_a_clear_refusal(
-    course, clinic_admin, other_patient
+    course, clinic_admin, other_patient, clock
 ):
     first = course.sessions.get(number=1)
     services.cancel_session(first, by=clinic_admin, reason="Therapist unwell")
-    earlier = timezone.now() - datetime.timedelta(hours=2)
-    Session.objects.filter(pk=first.pk).update(
-        start=earlier, end=earlier + datetime.timedelta(minutes=50)
-    )
+    earlier = first.start
+    clock.move_to(earlier + datetime.timedelta(hours=2))
     Session.objects.create(
         course=course,
         number=50,
@@ -319,9 +313,10 @@ def test_reinstating_a_session_whose_time_was_given_away_is_a_clear_refusal(
     assert Session.objects.get(pk=first.pk).status == "cancelled_clinic"
 
 
-def test_an_offer_inside_the_notice_cannot_be_taken_online(clinic, patient, therapist):
+def test_an_offer_inside_the_notice_cannot_be_taken_online(
+    clinic, patient, therapist, clock
+):
     working_week(therapist)
-    soon = timezone.now() + datetime.timedelta(hours=3)
     later = availability.free_slots(
         therapist=therapist,
         first_day=timezone.localdate() + datetime.timedelta(days=7),
@@ -331,7 +326,8 @@ def test_an_offer_inside_the_notice_cannot_be_taken_online(clinic, patient, ther
     course = booking.offer_first_slots(
         patient=patient, therapist=therapist, starts=[later]
     )
-    offer = course.offers.create(start=soon)  # as if offered yesterday
+    offer = course.offers.get()
+    clock.move_to(later - datetime.timedelta(hours=3))  # offered days ago, taken now
     with pytest.raises(errors.BookingError, match=clinic.phone):
         booking.accept_offer(offer)
     assert not course.sessions.exists()
@@ -350,13 +346,12 @@ def test_therapist_cancelling_a_future_session_tells_the_patient(course):
     )
 
 
-def test_a_replaced_session_cannot_be_turned_back_into_a_held_one(course, clinic_admin):
+def test_a_replaced_session_cannot_be_turned_back_into_a_held_one(
+    course, clinic_admin, clock
+):
     session = course.sessions.get(number=2)
     services.cancel_session(session, by=clinic_admin, reason="Closure")
-    earlier = timezone.now() - datetime.timedelta(days=1)
-    Session.objects.filter(pk=session.pk).update(
-        start=earlier, end=earlier + datetime.timedelta(minutes=50)
-    )
+    clock.move_to(session.start + datetime.timedelta(days=1))
     with pytest.raises(errors.BookingError, match="replacement was already booked"):
         services.record_attendance(
             Session.objects.get(pk=session.pk), "attended", by=course.therapist
@@ -364,12 +359,9 @@ def test_a_replaced_session_cannot_be_turned_back_into_a_held_one(course, clinic
     assert course.sessions.live().count() == 16
 
 
-def test_admins_cannot_cancel_a_session_that_has_started(course, clinic_admin):
+def test_admins_cannot_cancel_a_session_that_has_started(course, clinic_admin, clock):
     session = course.sessions.get(number=1)
-    earlier = timezone.now() - datetime.timedelta(minutes=10)
-    Session.objects.filter(pk=session.pk).update(
-        start=earlier, end=earlier + datetime.timedelta(minutes=50)
-    )
+    clock.move_to(session.start + datetime.timedelta(minutes=10))
     with pytest.raises(errors.BookingError, match="already started"):
         services.cancel_session(
             Session.objects.get(pk=session.pk), by=clinic_admin, reason="Oops"

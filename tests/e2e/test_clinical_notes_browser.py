@@ -15,11 +15,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_therapist_writes_signs_and_adds_to_a_note(
-    page, clinic, patient, therapist, room
+    page, clinic, patient, therapist, room, clock
 ):
     working_week(therapist)
     course = book_course(patient, therapist, room=room)
-    first = put_in_the_past(course.sessions.get(number=1))
+    first = put_in_the_past(clock, course.sessions.get(number=1))
     Session.objects.filter(pk=first.pk).update(status=Session.Status.ATTENDED)
 
     sign_in(page, therapist.email)

@@ -29,10 +29,12 @@ def course(clinic, patient, therapist, room):
     return book_course(patient, therapist, room=room)
 
 
-def test_patient_agrees_the_focus_and_later_reads_the_goodbye_letter(page, course):
+def test_patient_agrees_the_focus_and_later_reads_the_goodbye_letter(
+    page, course, clock
+):
     shared = focus.save_focus_draft(course, by=course.therapist, data=focus_data())
     focus.share_focus(shared, by=course.therapist)
-    begin_session(course, 5)
+    begin_session(clock, course, 5)
 
     sign_in(page, course.patient.user.email)
     expect(page.get_by_role("heading", level=1)).to_have_text("My therapy")
@@ -67,12 +69,12 @@ def test_patient_agrees_the_focus_and_later_reads_the_goodbye_letter(page, cours
     page.assert_accessible()
 
     # Weeks later, in the ending phase, the therapist shares the goodbye letter.
-    begin_session(course, 13)
+    begin_session(clock, course, 13)
     letter = letters.save_letter(course, by=course.therapist, data=LETTER)
     letters.share_letter(
         letter, by=course.therapist, session=course.sessions.get(number=13)
     )
-    page.reload()
+    sign_in(page, course.patient.user.email)  # signed out by then: in again
     expect(
         page.get_by_text("Where you are in your therapy: ending phase")
     ).to_be_visible()
@@ -86,7 +88,7 @@ def test_patient_agrees_the_focus_and_later_reads_the_goodbye_letter(page, cours
         assert pdf.read(4) == b"%PDF"
 
 
-def test_therapist_focus_letter_and_discharge_pages_are_accessible(page, course):
+def test_therapist_focus_letter_and_discharge_pages_are_accessible(page, course, clock):
     therapist = course.therapist
     sign_in(page, therapist.email)
     page.get_by_label("Code").fill(totp_code(therapist.totp_secret))
@@ -113,8 +115,11 @@ def test_therapist_focus_letter_and_discharge_pages_are_accessible(page, course)
     page.visit(f"/courses/{course.public_id}/goodbye-letter/")
     expect(page.get_by_text("which starts at session 13")).to_be_visible()
     page.assert_accessible()
-    begin_session(course, 13)
-    page.reload()
+    begin_session(clock, course, 13)  # weeks later, signed out by then: in again
+    sign_in(page, therapist.email)
+    page.get_by_label("Code").fill(totp_code(therapist.totp_secret))
+    page.get_by_role("button", name="Sign in").click()
+    page.visit(f"/courses/{course.public_id}/goodbye-letter/")
     page.get_by_label("What has changed").fill(LETTER["changes"])
     page.get_by_label("The focus you worked on").fill(LETTER["focus"])
     page.get_by_label("What is left to work on").fill(LETTER["still_to_work_on"])

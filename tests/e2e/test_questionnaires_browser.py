@@ -5,7 +5,6 @@ import datetime
 import re
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from questionnaires.models import Response
@@ -30,14 +29,12 @@ PHQ9_CHOICES = {  # question number -> answer; adds up to 13
 
 
 def test_intake_over_two_visits_a_phq9_and_the_therapists_chart(
-    page, clinic, patient, therapist, room
+    page, clinic, patient, therapist, room, clock
 ):
     working_week(therapist)
     course = book_course(patient, therapist, room=room)
     first = course.sessions.get(number=1)
-    first.start = timezone.now() + datetime.timedelta(hours=3)
-    first.end = first.start + datetime.timedelta(minutes=50)
-    first.save()
+    clock.move_to(first.start - datetime.timedelta(hours=3))
 
     # First visit: start the intake, answer one question, save for later.
     sign_in(page, patient.user.email)
@@ -119,16 +116,14 @@ def test_intake_over_two_visits_a_phq9_and_the_therapists_chart(
     page.assert_accessible()
 
 
-def test_a_gad7_with_the_keyboard_only(page, clinic, patient, therapist, room):
+def test_a_gad7_with_the_keyboard_only(page, clinic, patient, therapist, room, clock):
     """Tab into each question, arrow keys to choose, Enter to continue and send."""
     from .test_patient_booking import tab_to
 
     working_week(therapist)
     course = book_course(patient, therapist, room=room)
     first = course.sessions.get(number=1)
-    first.start = timezone.now() + datetime.timedelta(hours=3)
-    first.end = first.start + datetime.timedelta(minutes=50)
-    first.save()
+    clock.move_to(first.start - datetime.timedelta(hours=3))
     sign_in(page, patient.user.email)
     expect(page.get_by_role("heading", level=1)).to_have_text("My therapy")
     tab_to(page, "a", text="GAD-7 before session 1")
