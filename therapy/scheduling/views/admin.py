@@ -12,6 +12,7 @@ from dit_portal.accounts.decorators import clinic_admin_required
 from dit_portal.accounts.models import User
 from dit_portal.audit import services as audit
 from dit_portal.core import errors
+from dit_portal.core.forms import posted
 from dit_portal.core.timefmt import local, monday_of, when
 from patients.permissions import get_patient_for
 from therapy.models import Clinic
@@ -78,7 +79,7 @@ def move_session(request, public_id):
     session = get_session_for(request.user, public_id)
     audit.record(request, audit.Action.VIEW, session, patient=session.patient)
     alternatives = []
-    form = MoveSessionForm(request.POST or None)
+    form = MoveSessionForm(posted(request))
     if not session.is_booked:
         messages.info(request, "Only a booked session can be moved.")
         return redirect(_back_to_week(session))
@@ -96,7 +97,7 @@ def move_session(request, public_id):
             )
         except errors.BookingError as error:
             alternatives = error.alternatives
-            form = MoveSessionForm(request.POST, alternatives=alternatives)
+            form = MoveSessionForm(posted(request), alternatives=alternatives)
             form.is_valid()
             form.add_error(None, _with_alternatives(error))
         else:
@@ -132,7 +133,7 @@ def cancel_session(request, public_id):
     if not session.is_booked:
         messages.info(request, "Only a booked session can be cancelled.")
         return redirect(_back_to_week(session))
-    form = CancelSessionForm(request.POST or None)
+    form = CancelSessionForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             cancelled, replacement = services.cancel_session(
@@ -182,7 +183,7 @@ def assign_therapist(request, public_id):
     patient = get_patient_for(request.user, public_id)
     audit.record(request, audit.Action.VIEW, patient, patient=patient)
     form = AssignTherapistForm(
-        request.POST or None, initial={"therapist": patient.therapist}
+        posted(request), initial={"therapist": patient.therapist}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -217,9 +218,7 @@ def plan_course(request, public_id):
     patient = get_patient_for(request.user, public_id)
     audit.record(request, audit.Action.VIEW, patient, patient=patient)
     current = _current_course(patient)
-    form = PlanCourseForm(
-        request.POST or None, initial={"therapist": patient.therapist}
-    )
+    form = PlanCourseForm(posted(request), initial={"therapist": patient.therapist})
     rows = []
     if request.method == "POST" and current is None and form.is_valid():
         if request.POST.get("action") == "book":
@@ -303,9 +302,7 @@ def offer_slots(request, public_id):
     patient = get_patient_for(request.user, public_id)
     audit.record(request, audit.Action.VIEW, patient, patient=patient)
     current = _current_course(patient)
-    form = OfferSlotsForm(
-        request.POST or None, initial={"therapist": patient.therapist}
-    )
+    form = OfferSlotsForm(posted(request), initial={"therapist": patient.therapist})
     if request.method == "POST" and current is None and form.is_valid():
         data = form.cleaned_data
         try:

@@ -91,7 +91,7 @@ def accept_offer(request):
             request, "A time has already been chosen for your first session."
         )
         return redirect("my_therapy")
-    form = OfferForm(request.POST, offers=selectors.open_offers(course))
+    form = OfferForm(posted(request), offers=selectors.open_offers(course))
     if form.is_valid():
         offer = form.cleaned_data["offer"]
         try:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from dit_portal.accounts.decorators import clinic_admin_required
 from dit_portal.accounts.models import User
 from dit_portal.audit import services as audit
+from dit_portal.core.forms import posted
 from therapy.models import Closure, Room, TherapistAvailability
 
 from .. import availability, planning
@@ -26,7 +27,7 @@ def resources(request):
 
 @clinic_admin_required
 def rooms(request):
-    form = NewRoomForm(request.POST or None)
+    form = NewRoomForm(posted(request))
     if request.method == "POST" and form.is_valid():
         room = changes.save(form, by=request.user, ip=audit.client_ip(request))
         messages.success(request, f"{room.name} added.")
@@ -41,7 +42,7 @@ def rooms(request):
 @clinic_admin_required
 def edit_room(request, pk):
     room = get_object_or_404(Room, pk=pk)
-    form = RoomForm(request.POST or None, instance=room)
+    form = RoomForm(posted(request), instance=room)
     if request.method == "POST" and form.is_valid():
         room = changes.save(form, by=request.user, ip=audit.client_ip(request))
         messages.success(request, f"{room.name} saved.")
@@ -62,7 +63,7 @@ def working_hours(request):
 @clinic_admin_required
 def therapist_hours(request, pk):
     therapist = get_object_or_404(User.objects.therapists(), pk=pk)
-    form = AvailabilityForm(request.POST or None, therapist=therapist)
+    form = AvailabilityForm(posted(request), therapist=therapist)
     if request.method == "POST" and form.is_valid():
         block = changes.save(form, by=request.user, ip=audit.client_ip(request))
         messages.success(
@@ -96,7 +97,7 @@ def remove_hours(request, pk):
 
 @clinic_admin_required
 def closures(request):
-    form = ClosureForm(request.POST or None)
+    form = ClosureForm(posted(request))
     if request.method == "POST" and form.is_valid():
         closure = changes.save(form, by=request.user, ip=audit.client_ip(request))
         messages.success(request, f"Closure added: {closure.reason}.")
