@@ -114,3 +114,51 @@ def test_changing_clinic_settings_is_audited(client, clinic_admin, clinic):
     assert AuditEvent.objects.filter(
         action="change", object_type="therapy.Clinic"
     ).exists()
+
+
+def view_with_forwarded_for(client, therapist, patient, forwarded):
+    client.force_login(therapist)
+    client.get(
+        reverse("patient_detail", args=[patient.public_id]),
+        REMOTE_ADDR="10.0.0.5",
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+    return AuditEvent.objects.get().ip_address
+
+
+def test_a_spoofed_forwarded_for_is_ignored_by_default(client, therapist, patient):
+    # Anyone can send X-Forwarded-For; with no trusted proxy the audit trail keeps
+    # the address the connection came from.
+    assert view_with_forwarded_for(client, therapist, patient, "203.0.113.9") == (
+        "10.0.0.5"
+    )
+
+
+def test_behind_one_trusted_proxy_the_address_it_saw_is_recorded(
+    client, therapist, patient, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    # The client wrote the first address itself; our proxy appended the second.
+    address = view_with_forwarded_for(
+        client, therapist, patient, "203.0.113.9, 198.51.100.7"
+    )
+    assert address == "198.51.100.7"
+
+
+def test_behind_two_trusted_proxies_the_outer_one_is_believed(
+    client, therapist, patient, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 2
+    address = view_with_forwarded_for(
+        client, therapist, patient, "203.0.113.9, 198.51.100.7, 10.0.0.2"
+    )
+    assert address == "198.51.100.7"
+
+
+def test_a_forwarded_for_that_is_not_an_address_falls_back_to_the_connection(
+    client, therapist, patient, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert view_with_forwarded_for(client, therapist, patient, "unknown") == (
+        "10.0.0.5"
+    )
