@@ -6,6 +6,7 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from dit_portal.audit.models import AuditEvent
+from patients import services as patient_services
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +163,31 @@ def test_a_forwarded_for_that_is_not_an_address_falls_back_to_the_connection(
     assert view_with_forwarded_for(client, therapist, patient, "unknown") == (
         "10.0.0.5"
     )
+
+
+def test_a_change_is_audited_with_who_made_it_and_from_where(client, patient):
+    client.force_login(patient.user)
+    client.post(
+        reverse("contact_preferences"),
+        {"phone": "07700 900982", "email_reminders": "on"},
+        REMOTE_ADDR="10.1.2.3",
+    )
+    event = AuditEvent.objects.get(action="change")
+    assert event.actor == patient.user
+    assert event.object_id == str(patient.public_id)
+    assert event.ip_address == "10.1.2.3"
+
+
+def test_a_change_is_not_kept_without_its_audit_event(patient, monkeypatch):
+    # The service writes the event in the change's own transaction: if the audit
+    # trail cannot record it, the change does not happen either.
+    def refuse(**fields):
+        raise DatabaseError("audit table unavailable")
+
+    monkeypatch.setattr(AuditEvent.objects, "create", refuse)
+    with pytest.raises(DatabaseError):
+        patient_services.save_contact_preferences(
+            patient, by=patient.user, phone="07700 900982"
+        )
+    patient.refresh_from_db()
+    assert patient.phone != "07700 900982"

@@ -6,6 +6,7 @@ from dit_portal.accounts.decorators import clinic_admin_required
 from dit_portal.audit import services as audit
 from therapy.models import Clinic
 
+from . import services
 from .forms import ClinicSettingsForm
 from .information import INFORMATION_PAGES
 
@@ -38,8 +39,11 @@ def clinic_settings(request):
     clinic = Clinic.load()
     form = ClinicSettingsForm(request.POST or None, instance=clinic)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        audit.record(request, audit.Action.CHANGE, clinic)
+        services.save_settings(
+            by=request.user,
+            ip=audit.client_ip(request),
+            **{name: form.cleaned_data[name] for name in form.Meta.fields},
+        )
         messages.success(request, "Clinic settings saved.")
         return redirect("clinic_settings")
     return render(request, "therapy/clinic_settings.html", {"form": form})
