@@ -22,6 +22,7 @@ from .models import Patient
 from .permissions import get_patient_for
 
 PAGE_SIZE = 50
+INVITE_FIELDS = ("full_name", "email", "nhs_number", "date_of_birth", "therapist")
 
 
 @clinic_admin_required
@@ -41,21 +42,22 @@ def patient_list(request):
     )
 
 
+NOT_SENT = (
+    "Patient added, but the invitation email could not be sent. "
+    "Try 'Send a new invitation' in a few minutes."
+)
+
+
 @clinic_admin_required
 def invite(request):
     form = InvitePatientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             patient, sent = services.invite_patient(
                 clinic=Clinic.load(),
-                full_name=data["full_name"],
-                email=data["email"],
-                nhs_number=data["nhs_number"],
-                date_of_birth=data["date_of_birth"],
-                therapist=data["therapist"],
                 created_by=request.user,
                 ip=audit.client_ip(request),
+                **{name: form.cleaned_data[name] for name in INVITE_FIELDS},
             )
         except IntegrityError:
             form.add_error(
@@ -63,20 +65,12 @@ def invite(request):
                 "This patient was added by someone else a moment ago. "
                 "Check the patient list before adding them again.",
             )
-            return render(
-                request,
-                "patients/invite.html",
-                {"form": form, "valid_days": settings.INVITATION_VALID_DAYS},
-            )
-        if sent:
-            messages.success(request, "Patient added and invitation sent.")
         else:
-            messages.warning(
-                request,
-                "Patient added, but the invitation email could not be sent. "
-                "Try 'Send a new invitation' in a few minutes.",
-            )
-        return redirect("patient_detail", public_id=patient.public_id)
+            if sent:
+                messages.success(request, "Patient added and invitation sent.")
+            else:
+                messages.warning(request, NOT_SENT)
+            return redirect("patient_detail", public_id=patient.public_id)
     return render(
         request,
         "patients/invite.html",

@@ -8,14 +8,13 @@ from therapy.models import Clinic
 
 from . import services
 from .forms import ClinicSettingsForm
-from .information import INFORMATION_PAGES
+from .information import INFORMATION_PAGES, neighbours
 
 
 def information(request, slug="about-dit"):
     if slug not in INFORMATION_PAGES:
         raise Http404
-    pages = list(INFORMATION_PAGES.items())
-    index = list(INFORMATION_PAGES).index(slug)
+    previous_page, next_page = neighbours(slug)
     return render(
         request,
         f"therapy/information/{slug}.html",
@@ -23,9 +22,8 @@ def information(request, slug="about-dit"):
             "pages": INFORMATION_PAGES,
             "slug": slug,
             "title": INFORMATION_PAGES[slug],
-            # (slug, title) of the pages either side, for the pagination links.
-            "previous_page": pages[index - 1] if index > 0 else None,
-            "next_page": pages[index + 1] if index + 1 < len(pages) else None,
+            "previous_page": previous_page,
+            "next_page": next_page,
         },
     )
 
