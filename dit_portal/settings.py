@@ -267,6 +267,11 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # Invitations: a patient's one-time link to set a password.
 INVITATION_VALID_DAYS = int(env("INVITATION_VALID_DAYS", "14"))
 
+# How many proxies we run in front of the portal, each appending to X-Forwarded-For.
+# 0 (the default): the header is ignored, as anyone can write it; the audit trail
+# records the connection's own address.
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+
 # Email: files under var/mail/ unless an SMTP host is configured.
 DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", "Patient portal <no-reply@patient-portal.invalid>"

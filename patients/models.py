@@ -78,6 +78,11 @@ class Patient(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def is_referred(self):
+        """Waiting for a course to be planned."""
+        return self.status == self.Status.REFERRED
+
+    @property
     def full_name(self):
         return self.user.full_name
 

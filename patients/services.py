@@ -1,4 +1,6 @@
-"""Operations on patient records."""
+"""Operations on patient records. Each change writes its audit event in its own
+transaction (`created_by`/`by` is who acts, `ip` their address when a view knows
+it)."""
 
 import logging
 
@@ -7,15 +9,19 @@ from django.db import transaction
 
 from dit_portal.accounts import services as accounts
 from dit_portal.accounts.models import User
+from dit_portal.audit import services as audit
 
 from .models import Patient
 
 log = logging.getLogger(__name__)
 
 
+CONTACT_FIELDS = ("phone", "email_reminders", "sms_reminders", "reminders_opt_out")
+
+
 @transaction.atomic
 def create_invited_patient(
-    *, full_name, email, nhs_number, date_of_birth, created_by, therapist=None
+    *, full_name, email, nhs_number, date_of_birth, created_by, therapist=None, ip=None
 ):
     """Create the patient's account (no password yet) and record, and an invitation.
 
@@ -34,6 +40,9 @@ def create_invited_patient(
         therapist=therapist,
     )
     token = accounts.create_invitation(user, created_by=created_by)
+    audit.record_change(
+        created_by, audit.Action.CREATE, patient, patient=patient, ip=ip
+    )
     return patient, token
 
 
@@ -57,6 +66,28 @@ def invite_patient(*, clinic, **fields):
     return patient, send_invitation(patient, token, clinic)
 
 
-def resend_invitation(patient, *, clinic, created_by):
-    token = accounts.create_invitation(patient.user, created_by=created_by)
+def resend_invitation(patient, *, clinic, created_by, ip=None):
+    """A new link (earlier ones stop working), emailed; False if the email failed."""
+    with transaction.atomic():
+        token = accounts.create_invitation(patient.user, created_by=created_by)
+        audit.record_change(
+            created_by,
+            audit.Action.CREATE,
+            patient=patient,
+            object_type="accounts.Invitation",
+            ip=ip,
+        )
     return send_invitation(patient, token, clinic)
+
+
+def save_contact_preferences(patient, *, by, ip=None, **preferences):
+    """How the patient hears from the clinic (their phone and reminder choices)."""
+    unknown = set(preferences) - set(CONTACT_FIELDS)
+    if unknown:
+        raise TypeError(f"Not contact preferences: {sorted(unknown)}")
+    with transaction.atomic():
+        for name, value in preferences.items():
+            setattr(patient, name, value)
+        patient.save(update_fields=list(preferences))
+        audit.record_change(by, audit.Action.CHANGE, patient, patient=patient, ip=ip)
+    return patient

@@ -14,15 +14,15 @@ from dit_portal.accounts.decorators import (
 from dit_portal.accounts.models import User
 from dit_portal.audit import services as audit
 from dit_portal.audit.models import AuditEvent
-from questionnaires.services import open_flags_for
 from therapy.models import Clinic
 
-from . import services
+from . import selectors, services
 from .forms import ContactPreferencesForm, InvitePatientForm
 from .models import Patient
 from .permissions import get_patient_for
 
 PAGE_SIZE = 50
+INVITE_FIELDS = ("full_name", "email", "nhs_number", "date_of_birth", "therapist")
 
 
 @clinic_admin_required
@@ -42,20 +42,22 @@ def patient_list(request):
     )
 
 
+NOT_SENT = (
+    "Patient added, but the invitation email could not be sent. "
+    "Try 'Send a new invitation' in a few minutes."
+)
+
+
 @clinic_admin_required
 def invite(request):
     form = InvitePatientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             patient, sent = services.invite_patient(
                 clinic=Clinic.load(),
-                full_name=data["full_name"],
-                email=data["email"],
-                nhs_number=data["nhs_number"],
-                date_of_birth=data["date_of_birth"],
-                therapist=data["therapist"],
                 created_by=request.user,
+                ip=audit.client_ip(request),
+                **{name: form.cleaned_data[name] for name in INVITE_FIELDS},
             )
         except IntegrityError:
             form.add_error(
@@ -63,21 +65,12 @@ def invite(request):
                 "This patient was added by someone else a moment ago. "
                 "Check the patient list before adding them again.",
             )
-            return render(
-                request,
-                "patients/invite.html",
-                {"form": form, "valid_days": settings.INVITATION_VALID_DAYS},
-            )
-        audit.record(request, audit.Action.CREATE, patient, patient=patient)
-        if sent:
-            messages.success(request, "Patient added and invitation sent.")
         else:
-            messages.warning(
-                request,
-                "Patient added, but the invitation email could not be sent. "
-                "Try 'Send a new invitation' in a few minutes.",
-            )
-        return redirect("patient_detail", public_id=patient.public_id)
+            if sent:
+                messages.success(request, "Patient added and invitation sent.")
+            else:
+                messages.warning(request, NOT_SENT)
+            return redirect("patient_detail", public_id=patient.public_id)
     return render(
         request,
         "patients/invite.html",
@@ -89,21 +82,8 @@ def invite(request):
 def patient_detail(request, public_id):
     patient = get_patient_for(request.user, public_id)
     audit.record(request, audit.Action.VIEW, patient, patient=patient)
-    invitation = patient.user.invitations.first()
-    course = patient.courses.select_related("therapist", "room").first()
-    risk_flags = []
-    if request.user.is_therapist:  # clinical: the course's therapist only
-        risk_flags = list(open_flags_for(request.user).filter(patient=patient))
-    return render(
-        request,
-        "patients/patient_detail.html",
-        {
-            "patient": patient,
-            "invitation": invitation,
-            "course": course,
-            "risk_flags": risk_flags,
-        },
-    )
+    record = selectors.patient_record(patient, request.user)
+    return render(request, "patients/patient_detail.html", {"page": record})
 
 
 @clinic_admin_required
@@ -113,14 +93,11 @@ def resend_invitation(request, public_id):
     if patient.user.has_usable_password():
         messages.info(request, "This patient has already set a password.")
     elif services.resend_invitation(
-        patient, clinic=Clinic.load(), created_by=request.user
+        patient,
+        clinic=Clinic.load(),
+        created_by=request.user,
+        ip=audit.client_ip(request),
     ):
-        audit.record(
-            request,
-            audit.Action.CREATE,
-            patient=patient,
-            object_type="accounts.Invitation",
-        )
         messages.success(request, "A new invitation has been sent.")
     else:
         messages.warning(request, "The invitation email could not be sent. Try again.")
@@ -148,8 +125,12 @@ def contact_preferences(request):
         raise Http404
     form = ContactPreferencesForm(request.POST or None, instance=patient)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        audit.record(request, audit.Action.CHANGE, patient, patient=patient)
+        services.save_contact_preferences(
+            patient,
+            by=request.user,
+            ip=audit.client_ip(request),
+            **{name: form.cleaned_data[name] for name in form.Meta.fields},
+        )
         messages.success(request, "Your contact preferences are saved.")
         return redirect("my_therapy")
     return render(request, "patients/contact_preferences.html", {"form": form})

@@ -1,5 +1,7 @@
 """Every operation on questionnaires: versions, assignments, answering, risk flags,
-and the scores other pages read. Views call these and nothing else changes state."""
+and the scores other pages read. Views call these and nothing else changes state.
+Answers and acknowledgements write their audit event in their own transaction (`by`
+is who acts, `ip` their address when a view knows it)."""
 
 import datetime
 import hashlib
@@ -10,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from dit_portal.audit import services as audit
 from dit_portal.core.errors import QuestionnaireError
 from messaging.models import Message
 from messaging.queueing import queue_message
@@ -179,7 +182,12 @@ def response_for(assignment):
 def _locked(response, clinic, now):
     response = (
         Response.objects.select_for_update(of=("self",))
-        .select_related("assignment__session", "assignment__course", "instrument")
+        .select_related(
+            "assignment__session",
+            "assignment__course",
+            "assignment__patient__user",
+            "instrument",
+        )
         .get(pk=response.pk)
     )
     if response.is_submitted:
@@ -194,7 +202,13 @@ def _locked(response, clinic, now):
     return response
 
 
-def save_answers(response, answers, clinic, now=None):
+def _audit(response, action, by, ip):
+    """Only the patient answers their questionnaires, so they are `by` unless given."""
+    patient = response.assignment.patient
+    audit.record_change(by or patient.user, action, response, patient=patient, ip=ip)
+
+
+def save_answers(response, answers, clinic, now=None, *, by=None, ip=None):
     """Keep the answers given so far (a draft); only the instrument's own items."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -209,10 +223,11 @@ def save_answers(response, answers, clinic, now=None):
                     merged[key] = value
         response.answers = merged
         response.save(update_fields=["answers", "updated_at"])
+        _audit(response, audit.Action.CHANGE, by, ip)
     return response
 
 
-def submit(response, clinic, now=None):
+def submit(response, clinic, now=None, *, by=None, ip=None):
     """Send the response: score it, lock it, and raise a risk flag when PHQ-9 item 9 is
     above 0 (with a message to the course's therapist, in the same transaction)."""
     now = now or timezone.now()
@@ -239,18 +254,24 @@ def submit(response, clinic, now=None):
                 course=course,
                 key=f"risk:{response.public_id}",
             )
+        _audit(response, audit.Action.CREATE, by, ip)
     return response
 
 
-def acknowledge_risk(flag, *, by, note, now=None):
+def acknowledge_risk(flag, *, by, note, now=None, ip=None):
     with transaction.atomic():
-        flag = RiskFlag.objects.select_for_update().get(pk=flag.pk)
+        flag = (
+            RiskFlag.objects.select_for_update(of=("self",))
+            .select_related("patient")
+            .get(pk=flag.pk)
+        )
         if flag.acknowledged_at is not None:
             raise QuestionnaireError("This risk flag has already been acknowledged.")
         flag.acknowledged_at = now or timezone.now()
         flag.acknowledged_by = by
         flag.acknowledgement = note
         flag.save()
+        audit.record_change(by, audit.Action.CHANGE, flag, patient=flag.patient, ip=ip)
     return flag
 
 

@@ -6,6 +6,7 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from dit_portal.audit.models import AuditEvent
+from patients import services as patient_services
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +115,79 @@ def test_changing_clinic_settings_is_audited(client, clinic_admin, clinic):
     assert AuditEvent.objects.filter(
         action="change", object_type="therapy.Clinic"
     ).exists()
+
+
+def view_with_forwarded_for(client, therapist, patient, forwarded):
+    client.force_login(therapist)
+    client.get(
+        reverse("patient_detail", args=[patient.public_id]),
+        REMOTE_ADDR="10.0.0.5",
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+    return AuditEvent.objects.get().ip_address
+
+
+def test_a_spoofed_forwarded_for_is_ignored_by_default(client, therapist, patient):
+    # Anyone can send X-Forwarded-For; with no trusted proxy the audit trail keeps
+    # the address the connection came from.
+    assert view_with_forwarded_for(client, therapist, patient, "203.0.113.9") == (
+        "10.0.0.5"
+    )
+
+
+def test_behind_one_trusted_proxy_the_address_it_saw_is_recorded(
+    client, therapist, patient, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    # The client wrote the first address itself; our proxy appended the second.
+    address = view_with_forwarded_for(
+        client, therapist, patient, "203.0.113.9, 198.51.100.7"
+    )
+    assert address == "198.51.100.7"
+
+
+def test_behind_two_trusted_proxies_the_outer_one_is_believed(
+    client, therapist, patient, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 2
+    address = view_with_forwarded_for(
+        client, therapist, patient, "203.0.113.9, 198.51.100.7, 10.0.0.2"
+    )
+    assert address == "198.51.100.7"
+
+
+def test_a_forwarded_for_that_is_not_an_address_falls_back_to_the_connection(
+    client, therapist, patient, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert view_with_forwarded_for(client, therapist, patient, "unknown") == (
+        "10.0.0.5"
+    )
+
+
+def test_a_change_is_audited_with_who_made_it_and_from_where(client, patient):
+    client.force_login(patient.user)
+    client.post(
+        reverse("contact_preferences"),
+        {"phone": "07700 900982", "email_reminders": "on"},
+        REMOTE_ADDR="10.1.2.3",
+    )
+    event = AuditEvent.objects.get(action="change")
+    assert event.actor == patient.user
+    assert event.object_id == str(patient.public_id)
+    assert event.ip_address == "10.1.2.3"
+
+
+def test_a_change_is_not_kept_without_its_audit_event(patient, monkeypatch):
+    # The service writes the event in the change's own transaction: if the audit
+    # trail cannot record it, the change does not happen either.
+    def refuse(**fields):
+        raise DatabaseError("audit table unavailable")
+
+    monkeypatch.setattr(AuditEvent.objects, "create", refuse)
+    with pytest.raises(DatabaseError):
+        patient_services.save_contact_preferences(
+            patient, by=patient.user, phone="07700 900982"
+        )
+    patient.refresh_from_db()
+    assert patient.phone != "07700 900982"

@@ -1,15 +1,66 @@
-"""Writing audit events. Views call record(request, ...) for what a user looks at or
-exports; services call record_change(by, ...) for what they change, inside their own
-transaction, so a change and its audit event are saved together or not at all."""
+"""Writing audit events. Views call record(request, ...) for what they show (VIEW) or
+hand out (EXPORT); services call record_change(by, ...) for what they change, inside
+their own transaction, so a change and its event are kept or lost together."""
+
+import ipaddress
+
+from django.conf import settings
 
 from .models import AuditEvent
 
 Action = AuditEvent.Action
 
 
+def _address(value):
+    """`value` as an IP address string, or None if it is not one."""
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
 def client_ip(request):
-    """The client's address as the server saw it (the proxy is trusted to set it)."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address.
+
+    X-Forwarded-For is written by whoever sends the request, so it is believed only
+    behind proxies we run: with TRUSTED_PROXY_COUNT = n, each proxy appends the
+    address it saw, and the address the outermost one saw is n from the right. With
+    no trusted proxy (the default) it is the connection's own address."""
+    hops = settings.TRUSTED_PROXY_COUNT
+    if hops > 0:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        forwarded = [item for item in forwarded if item.strip()]
+        if len(forwarded) >= hops:
+            address = _address(forwarded[-hops])
+            if address is not None:
+                return address
+    return _address(request.META.get("REMOTE_ADDR") or "")
+
+
+def record_change(
+    actor,
+    action,
+    obj=None,
+    *,
+    patient=None,
+    object_type=None,
+    object_id=None,
+    ip=None,
+):
+    """Write one audit event for `actor`'s `action` on `obj` (or on the record named
+    by object_type and object_id). `actor` is None for the system's own changes."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label
+        object_id = object_id or getattr(obj, "public_id", None) or obj.pk
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_role=getattr(actor, "role", ""),
+        action=action,
+        object_type=object_type or "",
+        object_id=str(object_id or ""),
+        patient=patient,
+        ip_address=ip,
+    )
 
 
 def record(
@@ -17,7 +68,7 @@ def record(
 ):
     """Write one audit event for the signed-in user's `action` on `obj`."""
     user = request.user if request.user.is_authenticated else None
-    return _write(
+    return record_change(
         user,
         action,
         obj,
@@ -25,26 +76,4 @@ def record(
         object_type=object_type,
         object_id=object_id,
         ip=client_ip(request),
-    )
-
-
-def record_change(actor, action, obj, *, patient=None, ip=None):
-    """Write one audit event for a change a service made for `actor` (the user it
-    was given as `by`; None for a script). `ip` is the client's address when the
-    change came from a request."""
-    return _write(actor, action, obj, patient=patient, ip=ip)
-
-
-def _write(user, action, obj, *, patient, ip, object_type=None, object_id=None):
-    if obj is not None:
-        object_type = object_type or obj._meta.label
-        object_id = object_id or getattr(obj, "public_id", None) or obj.pk
-    return AuditEvent.objects.create(
-        actor=user,
-        actor_role=getattr(user, "role", ""),
-        action=action,
-        object_type=object_type or "",
-        object_id=str(object_id or ""),
-        patient=patient,
-        ip_address=ip,
     )

@@ -6,15 +6,15 @@ from dit_portal.accounts.decorators import clinic_admin_required
 from dit_portal.audit import services as audit
 from therapy.models import Clinic
 
+from . import services
 from .forms import ClinicSettingsForm
-from .information import INFORMATION_PAGES
+from .information import INFORMATION_PAGES, neighbours
 
 
 def information(request, slug="about-dit"):
     if slug not in INFORMATION_PAGES:
         raise Http404
-    pages = list(INFORMATION_PAGES.items())
-    index = list(INFORMATION_PAGES).index(slug)
+    previous_page, next_page = neighbours(slug)
     return render(
         request,
         f"therapy/information/{slug}.html",
@@ -22,9 +22,8 @@ def information(request, slug="about-dit"):
             "pages": INFORMATION_PAGES,
             "slug": slug,
             "title": INFORMATION_PAGES[slug],
-            # (slug, title) of the pages either side, for the pagination links.
-            "previous_page": pages[index - 1] if index > 0 else None,
-            "next_page": pages[index + 1] if index + 1 < len(pages) else None,
+            "previous_page": previous_page,
+            "next_page": next_page,
         },
     )
 
@@ -38,8 +37,11 @@ def clinic_settings(request):
     clinic = Clinic.load()
     form = ClinicSettingsForm(request.POST or None, instance=clinic)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        audit.record(request, audit.Action.CHANGE, clinic)
+        services.save_settings(
+            by=request.user,
+            ip=audit.client_ip(request),
+            **{name: form.cleaned_data[name] for name in form.Meta.fields},
+        )
         messages.success(request, "Clinic settings saved.")
         return redirect("clinic_settings")
     return render(request, "therapy/clinic_settings.html", {"form": form})

@@ -1,8 +1,10 @@
-"""Discharge: closing a course, completed or dropped out."""
+"""Discharge: closing a course, completed or dropped out (audited in the same
+transaction as a change to the course)."""
 
 from django.db import transaction
 from django.utils import timezone
 
+from dit_portal.audit import services as audit
 from dit_portal.core.errors import FocusError
 from messaging.models import Message
 from messaging.queueing import drop_reminders, queue_message
@@ -10,7 +12,7 @@ from patients.models import Patient
 from therapy.models import Course, Session
 
 
-def discharge_course(course, *, by, status, reason=""):
+def discharge_course(course, *, by, status, reason="", ip=None):
     """Close the course: completed, or dropped out with a reason. Sessions still to
     come are cancelled (their reminders stop; no replacement is booked), the patient's
     status follows, and they get the end-of-therapy message with the PALS contact."""
@@ -49,4 +51,5 @@ def discharge_course(course, *, by, status, reason=""):
             course=course, kind=Message.Kind.WAITING, due_at__gt=now
         ).update(due_at=now)
         queue_message(Message.Kind.END_OF_THERAPY, patient.user, course=course)
+        audit.record_change(by, audit.Action.CHANGE, course, patient=patient, ip=ip)
         return course

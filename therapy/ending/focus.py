@@ -4,11 +4,13 @@ patient, and the patient's answer.
 Each operation is one transaction that locks the course row first, so two people
 acting at once cannot both succeed. Messages to the patient say only that something
 is waiting in the portal (Message.Kind.WAITING) or that therapy has ended; never the
-content."""
+content. Each change writes its audit event in the same transaction (`ip` is the
+client's address, when a view knows it)."""
 
 from django.db import transaction
 from django.utils import timezone
 
+from dit_portal.audit import services as audit
 from dit_portal.core.errors import FocusError
 from messaging.models import Message
 from messaging.queueing import queue_message
@@ -40,14 +42,16 @@ def latest_focus(course):
     return course.focus_agreements.order_by("-version").first()
 
 
-def save_focus_draft(course, *, by, data):
+def save_focus_draft(course, *, by, data, ip=None):
     """Save the therapist's draft: edit the open draft, or start a new version."""
     with transaction.atomic():
         course = lock_open_course(course)
         draft = course.focus_agreements.filter(
             status=FocusAgreement.Status.DRAFT
         ).first()
+        action = audit.Action.CHANGE
         if draft is None:
+            action = audit.Action.CREATE
             latest = latest_focus(course)
             draft = FocusAgreement(
                 course=course,
@@ -57,10 +61,11 @@ def save_focus_draft(course, *, by, data):
         for name in FOCUS_FIELDS:
             setattr(draft, name, (data.get(name) or "").strip())
         draft.save()
+        audit.record_change(by, action, draft, patient=course.patient, ip=ip)
         return draft
 
 
-def share_focus(focus, *, by):
+def share_focus(focus, *, by, ip=None):
     """Share a draft with the patient. Versions shared before and not agreed are
     replaced by it; the patient is told something is waiting."""
     with transaction.atomic():
@@ -84,15 +89,20 @@ def share_focus(focus, *, by):
             course=course,
             key=f"focus:{focus.public_id}",
         )
+        audit.record_change(
+            by, audit.Action.SHARE, focus, patient=course.patient, ip=ip
+        )
         return focus
 
 
-def respond_to_focus(focus, *, agree, comment=""):
+def respond_to_focus(focus, *, agree, comment="", by=None, ip=None):
     """The patient agrees the shared focus, or asks to talk about it (with an
     optional comment). Agreeing records the session it was agreed at; the first
-    agreement ends the initial phase."""
+    agreement ends the initial phase. Only the patient answers, so `by` is the
+    course's patient unless given."""
     with transaction.atomic():
         course = lock_open_course(focus.course)
+        by = by or course.patient.user
         focus = FocusAgreement.objects.select_for_update().get(pk=focus.pk)
         if focus.status != FocusAgreement.Status.SHARED:
             raise FocusError(
@@ -118,4 +128,6 @@ def respond_to_focus(focus, *, agree, comment=""):
         else:
             focus.status = FocusAgreement.Status.TALK
         focus.save()
+        action = audit.Action.AGREE if agree else audit.Action.CHANGE
+        audit.record_change(by, action, focus, patient=course.patient, ip=ip)
         return focus

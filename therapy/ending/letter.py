@@ -3,11 +3,12 @@
 Each operation is one transaction that locks the course row first, so two people
 acting at once cannot both succeed. Messages to the patient say only that something
 is waiting in the portal (Message.Kind.WAITING) or that therapy has ended; never the
-content."""
+content. Each change writes its audit event in the same transaction."""
 
 from django.db import transaction
 from django.utils import timezone
 
+from dit_portal.audit import services as audit
 from dit_portal.core.errors import FocusError
 from messaging.models import Message
 from messaging.queueing import queue_message
@@ -36,7 +37,7 @@ def in_ending_phase(course, now=None):
     return started is not None and phase_for(course, started.number) == Phase.ENDING
 
 
-def save_letter(course, *, by, data):
+def save_letter(course, *, by, data, ip=None):
     with transaction.atomic():
         course = lock_open_course(course)
         if not in_ending_phase(course):
@@ -45,17 +46,20 @@ def save_letter(course, *, by, data):
                 f"at session {first_ending_session(course)}."
             )
         letter = GoodbyeLetter.objects.filter(course=course).first()
+        action = audit.Action.CHANGE
         if letter is None:
+            action = audit.Action.CREATE
             letter = GoodbyeLetter(course=course, created_by=by)
         elif not letter.is_draft:
             raise FocusError("This letter has been shared, so it cannot be changed.")
         for name in LETTER_FIELDS:
             setattr(letter, name, (data.get(name) or "").strip())
         letter.save()
+        audit.record_change(by, action, letter, patient=course.patient, ip=ip)
         return letter
 
 
-def share_letter(letter, *, by, session):
+def share_letter(letter, *, by, session, ip=None):
     """Share the letter at one of the ending sessions: the patient can read it from
     the start of that session, and is told then that something is waiting."""
     with transaction.atomic():
@@ -78,5 +82,8 @@ def share_letter(letter, *, by, session):
             session=session,
             due_at=max(session.start, timezone.now()),
             key=f"letter:{letter.public_id}",
+        )
+        audit.record_change(
+            by, audit.Action.SHARE, letter, patient=course.patient, ip=ip
         )
         return letter

@@ -3,7 +3,8 @@ goodbye letter (therapist writes and shares, patient reads and downloads) and
 discharge (therapist or clinic admin).
 
 Objects are fetched only through therapy.permissions (404 for anyone else); every
-change goes through therapy.ending's services; every view and change writes an audit event."""
+change goes through therapy.ending's services, which audit it; views audit what they
+show (VIEW) and hand out (EXPORT)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +16,7 @@ from dit_portal.audit import services as audit
 from dit_portal.core.errors import FocusError
 from dit_portal.core.forms import posted
 from therapy.clinic.context_processors import clinic as clinic_context
-from therapy.models import Course, GoodbyeLetter
+from therapy.models import GoodbyeLetter
 from therapy.permissions import (
     get_course_to_close,
     get_course_to_write,
@@ -23,7 +24,6 @@ from therapy.permissions import (
     get_focus_to_write,
     get_letter_for,
 )
-from therapy.phases import first_ending_session
 
 from . import discharge as discharge_services
 from . import focus as focus_services
@@ -44,7 +44,6 @@ from .letter_pdf import letter_pdf
 @login_required
 def focus_history(request, public_id):
     course = get_course_to_write(request.user, public_id)
-    versions = list(course.focus_agreements.order_by("-version"))
     audit.record(
         request,
         audit.Action.VIEW,
@@ -52,12 +51,8 @@ def focus_history(request, public_id):
         object_id=course.public_id,
         patient=course.patient,
     )
-    draft = next((v for v in versions if v.is_draft), None)
-    return render(
-        request,
-        "therapy/focus/history.html",
-        {"course": course, "versions": versions, "draft": draft},
-    )
+    page = selectors.focus_history(course)
+    return render(request, "therapy/focus/history.html", {"page": page})
 
 
 @login_required
@@ -66,16 +61,16 @@ def focus_draft(request, public_id):
     latest = focus_services.latest_focus(course)
     form = FocusForm(posted(request), initial=FocusForm.initial_from(latest))
     if request.method == "POST" and form.is_valid():
-        is_new = latest is None or not latest.is_draft
         try:
             focus = focus_services.save_focus_draft(
-                course, by=request.user, data=form.cleaned_data
+                course,
+                by=request.user,
+                data=form.cleaned_data,
+                ip=audit.client_ip(request),
             )
         except FocusError as error:
             form.add_error(None, error.message)
         else:
-            action = audit.Action.CREATE if is_new else audit.Action.CHANGE
-            audit.record(request, action, focus, patient=course.patient)
             messages.success(request, f"Version {focus.version} of the focus is saved.")
             return redirect("focus_detail", public_id=focus.public_id)
     if latest is not None:  # the page shows it, with or without form errors
@@ -103,10 +98,11 @@ def focus_detail(request, public_id, error=None):
 def share_focus(request, public_id):
     focus = get_focus_to_write(request.user, public_id)
     try:
-        focus = focus_services.share_focus(focus, by=request.user)
+        focus = focus_services.share_focus(
+            focus, by=request.user, ip=audit.client_ip(request)
+        )
     except FocusError as error:
         return focus_detail(request, public_id, error=error.message)
-    audit.record(request, audit.Action.SHARE, focus, patient=focus.course.patient)
     messages.success(
         request,
         f"Version {focus.version} is shared. {focus.course.patient.user.full_name} "
@@ -117,37 +113,33 @@ def share_focus(request, public_id):
 
 # Focus: patient -------------------------------------------------------------------
 
+AGREED = "Thank you. You have agreed your focus."
+TALK = (
+    "Thank you. Your therapist will talk about the focus with you at your next session."
+)
+
 
 @login_required
 def patient_focus(request, public_id):
     focus = get_focus_for_patient(request.user, public_id)
-    form = None
-    if focus.awaits_patient:
-        form = FocusResponseForm(posted(request))
-        if request.method == "POST" and form.is_valid():
-            try:
-                focus = focus_services.respond_to_focus(
-                    focus,
-                    agree=form.agrees,
-                    comment=form.cleaned_data["comment"],
-                )
-            except FocusError as error:
-                form.add_error(None, error.message)
-            else:
-                action = audit.Action.AGREE if form.agrees else audit.Action.CHANGE
-                audit.record(request, action, focus, patient=focus.course.patient)
-                if form.agrees:
-                    messages.success(request, "Thank you. You have agreed your focus.")
-                else:
-                    messages.success(
-                        request,
-                        "Thank you. Your therapist will talk about the focus with "
-                        "you at your next session.",
-                    )
-                return redirect("patient_focus", public_id=focus.public_id)
-    elif request.method == "POST":
+    form = FocusResponseForm(posted(request)) if focus.awaits_patient else None
+    if form is None and request.method == "POST":
         messages.error(request, "This focus is not waiting for your answer.")
         return redirect("patient_focus", public_id=focus.public_id)
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            focus = focus_services.respond_to_focus(
+                focus,
+                agree=form.agrees,
+                comment=form.cleaned_data["comment"],
+                by=request.user,
+                ip=audit.client_ip(request),
+            )
+        except FocusError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, AGREED if form.agrees else TALK)
+            return redirect("patient_focus", public_id=focus.public_id)
     audit.record(request, audit.Action.VIEW, focus, patient=focus.course.patient)
     return render(request, "therapy/focus/patient.html", {"focus": focus, "form": form})
 
@@ -165,28 +157,20 @@ def letter_edit(request, public_id):
     if request.method == "POST" and form.is_valid():
         try:
             saved = letter_services.save_letter(
-                course, by=request.user, data=form.cleaned_data
+                course,
+                by=request.user,
+                data=form.cleaned_data,
+                ip=audit.client_ip(request),
             )
         except FocusError as error:
             form.add_error(None, error.message)
         else:
-            action = audit.Action.CREATE if letter is None else audit.Action.CHANGE
-            audit.record(request, action, saved, patient=course.patient)
             messages.success(request, "The goodbye letter is saved.")
             return redirect("letter_detail", public_id=saved.public_id)
     if letter is not None:  # the page shows it, with or without form errors
         audit.record(request, audit.Action.VIEW, letter, patient=course.patient)
-    return render(
-        request,
-        "therapy/letter/edit.html",
-        {
-            "course": course,
-            "form": form,
-            "letter": letter,
-            "in_ending": letter_services.in_ending_phase(course),
-            "first_ending": first_ending_session(course),
-        },
-    )
+    page = selectors.letter_edit(course, letter)
+    return render(request, "therapy/letter/edit.html", {"page": page, "form": form})
 
 
 @login_required
@@ -214,12 +198,14 @@ def share_letter(request, public_id):
     if request.method == "POST" and form.is_valid():
         try:
             letter = letter_services.share_letter(
-                letter, by=request.user, session=form.cleaned_data["session"]
+                letter,
+                by=request.user,
+                session=form.cleaned_data["session"],
+                ip=audit.client_ip(request),
             )
         except FocusError as error:
             form.add_error(None, error.message)
         else:
-            audit.record(request, audit.Action.SHARE, letter, patient=course.patient)
             messages.success(
                 request,
                 f"The letter will be shared at session {letter.shared_session.number}.",
@@ -247,54 +233,35 @@ def letter_download(request, public_id):
 # Discharge ------------------------------------------------------------------------
 
 
+def _closed_message(course):
+    return (
+        f"The course is closed ({course.get_status_display().lower()}). "
+        "Sessions still to come are cancelled and the patient has been sent the "
+        "end-of-therapy message."
+    )
+
+
 @login_required
 def discharge(request, public_id):
     course = get_course_to_close(request.user, public_id)
-    form = None
-    if course.is_closed:
-        if request.method == "POST":
-            messages.error(request, "This course has already been closed.")
+    form = None if course.is_closed else DischargeForm(posted(request))
+    if form is None and request.method == "POST":
+        messages.error(request, "This course has already been closed.")
+        return redirect("discharge_course", public_id=course.public_id)
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            course = discharge_services.discharge_course(
+                course,
+                by=request.user,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+                ip=audit.client_ip(request),
+            )
+        except FocusError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _closed_message(course))
             return redirect("discharge_course", public_id=course.public_id)
-    else:
-        form = DischargeForm(posted(request))
-        if request.method == "POST" and form.is_valid():
-            try:
-                course = discharge_services.discharge_course(
-                    course,
-                    by=request.user,
-                    status=form.cleaned_data["status"],
-                    reason=form.cleaned_data["reason"],
-                )
-            except FocusError as error:
-                form.add_error(None, error.message)
-            else:
-                audit.record(
-                    request, audit.Action.CHANGE, course, patient=course.patient
-                )
-                messages.success(
-                    request,
-                    f"The course is closed ({course.get_status_display().lower()}). "
-                    "Sessions still to come are cancelled and the patient has been "
-                    "sent the end-of-therapy message.",
-                )
-                return redirect("discharge_course", public_id=course.public_id)
     audit.record(request, audit.Action.VIEW, course, patient=course.patient)
-    # Scores are clinical: the course's therapist sees them, a clinic admin the
-    # attendance only.
-    outcome = None
-    if request.user == course.therapist:
-        outcome = selectors.for_course(course)
-    return render(
-        request,
-        "therapy/discharge.html",
-        {
-            "course": course,
-            "form": form,
-            "outcome": outcome,
-            "attended": outcome.attended
-            if outcome
-            else selectors.attended_count(course),
-            "closed": course.is_closed,
-            "Status": Course.Status,
-        },
-    )
+    page = selectors.discharge(course, request.user)
+    return render(request, "therapy/discharge.html", {"page": page, "form": form})

@@ -106,6 +106,14 @@ class FocusAgreement(models.Model):
     def awaits_patient(self):
         return self.status == self.Status.SHARED
 
+    @property
+    def is_agreed(self):
+        return self.status == self.Status.AGREED
+
+    @property
+    def asks_to_talk(self):
+        return self.status == self.Status.TALK
+
     def working_items(self):
         """(label, text) of the therapist's working fields, in order."""
         return [
