@@ -30,7 +30,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from dit_portal.audit import services as audit
 from dit_portal.celery import app
+from dit_portal.core.errors import MessageReplaced
 
 from . import channels
 from .models import Message
@@ -249,9 +251,10 @@ def record_outcome(message, errors, permanent=False):
 # Admin --------------------------------------------------------------------------------
 
 
-def resend(message):
+def resend(message, *, by, ip=None):
     """A clinic admin sends a failed message again: back to pending, due now, with a
-    fresh count of attempts. Only failed rows; True if this call reset it."""
+    fresh count of attempts, audited as their change. Only failed rows; True if this
+    call reset it. MessageReplaced if a newer message of the kind took its place."""
     try:
         with transaction.atomic():
             now = timezone.now()
@@ -265,11 +268,11 @@ def resend(message):
                 claimed_at=None,
             )
             if reset:
+                audit.record_change(by, audit.Action.CHANGE, message, ip=ip)
                 enqueue_on_commit(message.pk, now)
     except IntegrityError:  # a newer message of the same kind has replaced it
-        raise Replaced from None
+        raise MessageReplaced(
+            "A newer message of the same kind has replaced this one, so it cannot "
+            "be sent again."
+        ) from None
     return bool(reset)
-
-
-class Replaced(Exception):
-    """A failed message cannot be sent again: a newer one has taken its place."""

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from dit_portal.accounts.decorators import clinic_admin_required
 from dit_portal.audit import services as audit
+from dit_portal.core.errors import MessageReplaced
 
 from . import outbox
 from .models import Message
@@ -36,16 +37,11 @@ def message_log(request):
 def message_resend(request, pk):
     message = get_object_or_404(Message, pk=pk)
     try:
-        reset = outbox.resend(message)
-    except outbox.Replaced:
-        messages.error(
-            request,
-            "A newer message of the same kind has replaced this one, so it cannot "
-            "be sent again.",
-        )
+        reset = outbox.resend(message, by=request.user, ip=audit.client_ip(request))
+    except MessageReplaced as error:
+        messages.error(request, error.message)
         return redirect("message_log")
     if reset:
-        audit.record(request, audit.Action.CHANGE, message)
         messages.success(request, "The message will be sent again.")
     else:
         messages.error(request, "Only a failed message can be sent again.")

@@ -14,6 +14,7 @@ from dit_portal.accounts.decorators import (
 from dit_portal.accounts.models import User
 from dit_portal.audit import services as audit
 from dit_portal.audit.models import AuditEvent
+from dit_portal.core.forms import posted
 from therapy.models import Clinic
 
 from . import selectors, services
@@ -50,7 +51,7 @@ NOT_SENT = (
 
 @clinic_admin_required
 def invite(request):
-    form = InvitePatientForm(request.POST or None)
+    form = InvitePatientForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             patient, sent = services.invite_patient(
@@ -123,7 +124,7 @@ def contact_preferences(request):
     patient = Patient.objects.visible_to(request.user).first()
     if patient is None:
         raise Http404
-    form = ContactPreferencesForm(request.POST or None, instance=patient)
+    form = ContactPreferencesForm(posted(request), instance=patient)
     if request.method == "POST" and form.is_valid():
         services.save_contact_preferences(
             patient,

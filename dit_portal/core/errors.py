@@ -43,3 +43,7 @@ class FocusError(ServiceError):
 
 class QuestionnaireError(ServiceError):
     """A questionnaire rule refused the change."""
+
+
+class MessageReplaced(ServiceError):
+    """A failed message cannot be sent again: a newer one has taken its place."""

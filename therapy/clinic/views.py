@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 
 from dit_portal.accounts.decorators import clinic_admin_required
 from dit_portal.audit import services as audit
+from dit_portal.core.forms import posted
 from therapy.models import Clinic
 
 from . import services
@@ -35,7 +36,7 @@ def questions_or_worries(request):
 @clinic_admin_required
 def clinic_settings(request):
     clinic = Clinic.load()
-    form = ClinicSettingsForm(request.POST or None, instance=clinic)
+    form = ClinicSettingsForm(posted(request), instance=clinic)
     if request.method == "POST" and form.is_valid():
         services.save_settings(
             by=request.user,

@@ -130,7 +130,7 @@ def add_addendum(request, public_id):
     note = get_note_for(request.user, public_id)
     if request.method != "POST":
         return redirect("note_detail", note.public_id)
-    form = AddendumForm(request.POST)
+    form = AddendumForm(posted(request))
     if not form.is_valid():
         return _detail(request, note, addendum_form=form)
     try:
