@@ -150,5 +150,13 @@ class Message(models.Model):
         return f"{self.get_kind_display()} ({self.get_status_display()})"
 
     @property
+    def is_failed(self):
+        return self.status == self.Status.FAILED
+
+    @property
+    def is_sent(self):
+        return self.status == self.Status.SENT
+
+    @property
     def to_patient(self):
         return self.recipient.is_patient

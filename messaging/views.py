@@ -27,7 +27,7 @@ def message_log(request):
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
-        "therapy/message_log.html",
+        "messaging/message_log.html",
         {"page": page, "statuses": Message.Status.choices, "status": status},
     )
 

@@ -21,6 +21,19 @@ from .availability import find_conflicts, plan_course
 from .rules import check_single_slot, inside_notice, lock, notice_refusal, taken
 
 
+def new_course(patient, therapist, clinic, room=None, video_link=""):
+    """A course not yet saved, with the clinic's course length and session length
+    as they are today (a later change of settings leaves it as booked)."""
+    return Course(
+        patient=patient,
+        therapist=therapist,
+        planned_sessions=clinic.course_sessions,
+        session_minutes=clinic.session_minutes,
+        room=room,
+        video_link=video_link,
+    )
+
+
 def start_course(course, planned, clinic):
     """The one way a course gets its sessions: weekly from the first planned one,
     each with its reminders; the patient is in therapy with this therapist, gets the
@@ -38,21 +51,30 @@ def start_course(course, planned, clinic):
 
 
 def _create_sessions(course, planned, clinic):
-    sessions = []
-    for item in planned:
-        session = Session.objects.create(
-            course=course,
-            number=item.number,
-            therapist=course.therapist,
-            patient=course.patient,
-            start=item.start,
-            end=item.end,
-            room=course.room,
-            video_link=course.video_link,
+    return [
+        add_session(
+            course, item, clinic, room=course.room, video_link=course.video_link
         )
-        queue_reminders(session, clinic)
-        sessions.append(session)
-    return sessions
+        for item in planned
+    ]
+
+
+def add_session(course, planned, clinic, *, room, video_link, replaces=None):
+    """One session of `course` at a PlannedSession's time, with its reminders (the
+    therapist and patient are copied on so the database can refuse overlaps)."""
+    session = Session.objects.create(
+        course=course,
+        number=planned.number,
+        therapist=course.therapist,
+        patient=course.patient,
+        start=planned.start,
+        end=planned.end,
+        room=room,
+        video_link=video_link,
+        replaces=replaces,
+    )
+    queue_reminders(session, clinic)
+    return session
 
 
 def book_course(
@@ -92,14 +114,7 @@ def book_course(
                 raise BookingError(
                     f"{len(conflicts)} of the sessions cannot be booked.",
                 )
-            course = Course(
-                patient=patient,
-                therapist=therapist,
-                planned_sessions=clinic.course_sessions,
-                session_minutes=clinic.session_minutes,
-                room=room,
-                video_link=video_link,
-            )
+            course = new_course(patient, therapist, clinic, room, video_link)
             course = start_course(course, planned, clinic)
             record_change(by, Action.CREATE, course, patient=patient, ip=ip)
             return course
@@ -140,15 +155,9 @@ def offer_first_slots(
                 start=start,
                 end=start + length,
             )
-        course = Course.objects.create(
-            patient=patient,
-            therapist=therapist,
-            planned_sessions=clinic.course_sessions,
-            session_minutes=clinic.session_minutes,
-            room=room,
-            video_link=video_link,
-            status=Course.Status.OFFERED,
-        )
+        course = new_course(patient, therapist, clinic, room, video_link)
+        course.status = Course.Status.OFFERED
+        course.save()
         SlotOffer.objects.bulk_create(SlotOffer(course=course, start=s) for s in starts)
         patient.therapist = therapist
         patient.save(update_fields=["therapist"])

@@ -24,6 +24,7 @@ from patients.models import Patient
 from therapy.models import Clinic, Session
 
 from .availability import closures_for, find_conflicts
+from .booking import add_session
 from .planning import PlannedSession, closure_reason
 from .rules import check_patient_may_change, check_single_slot, lock, taken
 
@@ -196,20 +197,16 @@ def replace_if_policy(session, clinic, *, by=None, ip=None):
         number = (course.sessions.order_by("-number").first().number or 0) + 1
         try:
             with transaction.atomic():
-                new = Session.objects.create(
-                    course=course,
-                    number=number,
-                    therapist=course.therapist,
-                    patient=course.patient,
-                    start=start,
-                    end=end,
+                new = add_session(
+                    course,
+                    PlannedSession(number, start, end),
+                    clinic,
                     room=session.room,
                     video_link=session.video_link,
                     replaces=session,
                 )
         except IntegrityError:
             continue
-        queue_reminders(new, clinic)
         record_change(by, Action.CREATE, new, patient=new.patient, ip=ip)
         return new
     return None

@@ -19,7 +19,7 @@ from questionnaires import scoring
 from questionnaires.definitions import GAD7, PHQ9
 from questionnaires.models import Assignment, Response
 from questionnaires.services import current_instrument
-from therapy.models import Clinic, Course, Room, Session, TherapistAvailability
+from therapy.models import Clinic, Room, Session, TherapistAvailability
 from therapy.scheduling import availability, booking
 
 DEMO_PASSWORD = "demo-portal-password"  # noqa: S105 - printed for the demo on purpose
@@ -154,13 +154,7 @@ class Command(BaseCommand):
             sessions=clinic.course_sessions,
             minutes=clinic.session_minutes,
         )
-        course = Course(
-            patient=patient,
-            therapist=therapist,
-            planned_sessions=clinic.course_sessions,
-            session_minutes=clinic.session_minutes,
-            room=room,
-        )
+        course = booking.new_course(patient, therapist, clinic, room)
         booking.start_course(course, planned, clinic)
         # The weeks already past were attended (demo data: no rules to break).
         now = timezone.now()
