@@ -9,7 +9,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 # The benchmark's broker: a Redis database test runs never flush (their cache uses 1).
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/6
-TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DEBUG=0
+TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DEBUG=0 ALLOW_DEVELOPMENT_KEY=1
 
 # Locked dependencies, with hashes: production (the image) and development (the venv).
 PROD_LOCK := requirements/production.lock
@@ -81,7 +81,7 @@ beat: ## Celery beat (run exactly one)
 	$(VENV)/bin/celery -A dit_portal beat --loglevel=INFO
 
 bench: $(VENV)/.installed ## dispatch 5,000 due reminders with one worker; not part of make test
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) DEBUG=0 $(PY) -u bench/dispatch.py
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) DEBUG=0 ALLOW_DEVELOPMENT_KEY=1 $(PY) -u bench/dispatch.py
 
 clean:
 	rm -rf $(VENV) node_modules static/build var

@@ -67,6 +67,14 @@ SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY must be set when DIT_ENV=production.")
+    # The public development key signs sessions and reset links: only for the
+    # embedded demo, or a throw-away database someone says is one (tests, demos).
+    if not EMBEDDED and not env_bool("ALLOW_DEVELOPMENT_KEY", False):
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DATABASE_URL is: that database may hold real "
+            "records. Set SECRET_KEY (or SECRET_KEY_FILE), or ALLOW_DEVELOPMENT_KEY=1 "
+            "for a throw-away test or demo database."
+        )
     SECRET_KEY = "insecure-development-key-only-for-the-embedded-demo"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost")
@@ -102,6 +110,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "dit_portal.core.middleware.NoStoreWhenSignedIn",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
