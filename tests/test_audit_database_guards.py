@@ -32,9 +32,9 @@ def as_role(role):
     return before
 
 
-def refused(statement):
+def refused(statement, params=()):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
-        cur.execute(statement)
+        cur.execute(statement, params)
 
 
 @pytest.mark.django_db
@@ -58,8 +58,10 @@ def test_the_portal_runs_as_the_restricted_role(client, patient, app_role):
             assert cursor.fetchone()[0] == app_role
         event = AuditEvent.objects.create(action="view", object_type="x")
         assert AuditEvent.objects.filter(pk=event.pk).exists()
-        refused(f"UPDATE audit_auditevent SET action = 'change' WHERE id = {event.pk}")
-        refused(f"DELETE FROM audit_auditevent WHERE id = {event.pk}")
+        refused(
+            "UPDATE audit_auditevent SET action = 'change' WHERE id = %s", [event.pk]
+        )
+        refused("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
         refused("TRUNCATE audit_auditevent CASCADE")
         refused("ALTER TABLE audit_auditevent DISABLE TRIGGER ALL")
         refused("DROP TRIGGER audit_event_no_truncate ON audit_auditevent")
