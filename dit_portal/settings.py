@@ -258,6 +258,10 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Second-factor secrets are encrypted at rest (dit_portal/accounts/mfa_adapter.py):
+# Fernet keys, comma-separated, the first encrypting; rotate_mfa_secrets re-encrypts.
+MFA_ADAPTER = "dit_portal.accounts.mfa_adapter.MFAAdapter"
+MFA_ENCRYPTION_KEYS = env_list("MFA_ENCRYPTION_KEYS")
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", "DIT Portal")
 # The embedded demo lets its staff through MFA with a fixed code. allauth refuses this
 # setting unless DEBUG is on, and DEBUG is always off in production mode.

@@ -1,10 +1,3 @@
-from django.contrib import admin
-
-from .models import Patient
-
-
-@admin.register(Patient)
-class PatientAdmin(admin.ModelAdmin):
-    list_display = ["public_id", "status", "referral_date"]
-    list_filter = ["status"]
-    raw_id_fields = ["user", "therapist"]
+# Patient records are kept through the portal's own pages, which check who may see
+# which record and audit every view and change. The Django admin does neither, so the
+# Patient model is deliberately not registered there.

@@ -14,6 +14,7 @@ PRODUCTION_ENV = {
     "REDIS_URL": "redis://127.0.0.1:6379/1",
     "ALLOWED_HOSTS": "portal.example.nhs.uk",
     "SITE_URL": "https://portal.example.nhs.uk",
+    "MFA_ENCRYPTION_KEYS": "ahho_-NbFtUpBTcx6cn0127tl6MUDuXl5wBXNLsW3GU=",
 }
 
 

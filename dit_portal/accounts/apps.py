@@ -1,7 +1,28 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.core import checks
 
 
 class AccountsConfig(AppConfig):
     name = "dit_portal.accounts"
     label = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self):
+        checks.register(mfa_keys_in_production, checks.Tags.security, deploy=True)
+
+
+def mfa_keys_in_production(app_configs, **kwargs):
+    """Production encrypts second-factor secrets with keys of its own, never ones
+    derived from SECRET_KEY."""
+    if settings.PRODUCTION and not settings.MFA_ENCRYPTION_KEYS:
+        return [
+            checks.Error(
+                "MFA_ENCRYPTION_KEYS is not set: second-factor secrets cannot be "
+                "encrypted.",
+                hint='Make one with: python -c "from cryptography.fernet import '
+                'Fernet; print(Fernet.generate_key().decode())"',
+                id="dit_portal.E001",
+            )
+        ]
+    return []
