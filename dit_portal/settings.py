@@ -172,9 +172,11 @@ else:
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "dit_cache",
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "dit"),
-            # Culling deletes live entries when the table is full: keep it far above
-            # what even a password-guessing storm writes, so counters are not dropped.
-            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+            # Each write counts the rows and, above MAX_ENTRIES, deletes the expired
+            # ones, then a third of the live ones. 50,000 keeps the count cheap and
+            # is far above the live counters of normal use (two per address and
+            # account signing in within five minutes), so a limit is not dropped.
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
         }
     }
 
