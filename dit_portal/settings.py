@@ -149,7 +149,13 @@ if EMBEDDED:
         }
     }
 else:
-    DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL"), conn_max_age=60)}
+    # Connections are kept for a minute and checked before reuse, so a PostgreSQL
+    # restart costs the next request a reconnect, not a 500.
+    DATABASES = {
+        "default": dj_database_url.parse(
+            env("DATABASE_URL"), conn_max_age=60, conn_health_checks=True
+        )
+    }
     DATABASES["default"]["TEST"] = {
         "NAME": env("TEST_DATABASE_NAME", "test_dit_portal")
     }
@@ -157,17 +163,36 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
-# Cache and broker: Redis when REDIS_URL is set, otherwise in-process cache and
-# kombu's filesystem transport (a real broker that needs no server).
-REDIS_URL = env("REDIS_URL")
-if REDIS_URL:
+# Cache: the sign-in path's rate-limit counters and TOTP replay guard live in allauth's
+# cache, which is always the default one. It is kept where sign-in itself works: in
+# the database (table made by migration accounts/0002), so a Redis outage cannot stop
+# or un-limit sign-in; in embedded mode, files under var/. Nothing else of ours caches
+# (the worker's heartbeat is the only other entry).
+if EMBEDDED:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "dit"),
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": VAR_DIR / "cache",
         }
     }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "dit_cache",
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "dit"),
+            # Each write counts the rows and, above MAX_ENTRIES, deletes the expired
+            # ones, then a third of the live ones. 50,000 keeps the count cheap and
+            # is far above the live counters of normal use (two per address and
+            # account signing in within five minutes), so a limit is not dropped.
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    }
+
+# Broker: Redis when REDIS_URL is set, otherwise kombu's filesystem transport (a real
+# broker that needs no server).
+REDIS_URL = env("REDIS_URL")
+if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # Publishing gives up quickly when Redis is down (kombu would otherwise retry for
     # seconds inside a web request); the outbox dispatcher sends the message later.
@@ -178,12 +203,6 @@ if REDIS_URL:
         "interval_max": 0.2,
     }
 else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": VAR_DIR / "cache",
-        }
-    }
     CELERY_BROKER_URL = "filesystem://"
     # kombu's filesystem transport, making these folders when a channel opens. Set
     # only here: a broker transport overrides the URL's scheme.

@@ -78,11 +78,21 @@ def clinic_admin_client(client, clinic_admin):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Rate limits and TOTP replay guards live in the cache: start each test clean."""
+def _fresh_cache(request):
+    """Rate limits and TOTP replay guards live in the cache: start each test clean.
+    The cache is a database table, so only tests that use the database can (and
+    need to) clear it."""
     from django.core.cache import cache
 
-    cache.clear()
+    uses_db = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+    }.intersection(request.fixturenames)
+    if not uses_db:
+        return
+    request.getfixturevalue("django_db_setup")
+    with request.getfixturevalue("django_db_blocker").unblock():
+        cache.clear()
 
 
 @pytest.fixture(autouse=True, scope="session")

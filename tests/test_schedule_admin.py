@@ -243,7 +243,7 @@ def test_whole_clinic_week_runs_a_fixed_number_of_queries(client, clinic, clinic
     assert Session.objects.count() == 40 * 30
     assert "1200 sessions this week" in text(response)
     assert small == large, f"{small} queries with 1 session, {large} with 1200"
-    assert large <= 12
+    assert large <= 14  # 12, and 2 for the "messages are not going out" banner
 
 
 # Waiting list ---------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from dit_portal.audit import services as audit
 from dit_portal.core import errors
 from dit_portal.core.forms import posted
 from dit_portal.core.timefmt import local, monday_of, when
+from messaging import health
 from patients.permissions import get_patient_for
 from therapy.models import Clinic
 from therapy.permissions import get_session_for
@@ -64,7 +65,9 @@ def schedule(request):
         room_id=_int_or_none(request.GET.get("room")),
         today=timezone.localdate(),
     )
-    return render(request, "therapy/schedule.html", vars(page))
+    # Messages that are not going out: the admin hears it here, on their home page.
+    sending = health.sending()
+    return render(request, "therapy/schedule.html", {**vars(page), "sending": sending})
 
 
 # Moving and cancelling one session -------------------------------------------------------

@@ -1,0 +1,77 @@
+"""Are messages going out? One answer, read by /healthz (for operators and load
+balancers) and by the clinic admin's banner, so the two never disagree."""
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from dit_portal.core.timefmt import when
+from dit_portal.tasks import HEARTBEAT_KEY
+
+from .models import Message
+
+log = logging.getLogger(__name__)
+
+# Beat runs the heartbeat and the dispatcher every minute, so five quiet minutes is
+# an outage rather than a slow moment or a worker restart.
+STALE_AFTER = datetime.timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Sending:
+    now: datetime.datetime
+    # When a worker last ran beat's heartbeat task; None if none ever has (or the
+    # cache cannot be read).
+    last_heartbeat: datetime.datetime | None
+    # When the longest-waiting message that is due became due; None if none waits.
+    oldest_due_at: datetime.datetime | None
+
+    @property
+    def heartbeat_age(self):
+        return None if self.last_heartbeat is None else self.now - self.last_heartbeat
+
+    @property
+    def backlog_age(self):
+        return None if self.oldest_due_at is None else self.now - self.oldest_due_at
+
+    @property
+    def worker_alive(self):
+        return self.heartbeat_age is not None and self.heartbeat_age <= STALE_AFTER
+
+    @property
+    def backlog_stuck(self):
+        return self.backlog_age is not None and self.backlog_age > STALE_AFTER
+
+    @property
+    def going_out(self):
+        return self.worker_alive and not self.backlog_stuck
+
+    @property
+    def waiting_since(self):
+        """'Monday 7 June 2027, 10:00' for the banner, if a message is overdue."""
+        return when(self.oldest_due_at) if self.backlog_stuck else ""
+
+
+def _last_heartbeat():
+    try:
+        value = cache.get(HEARTBEAT_KEY)
+        return datetime.datetime.fromisoformat(value) if value else None
+    except Exception:  # an unreadable heartbeat is no heartbeat, never an error page
+        log.warning("The worker heartbeat could not be read.", exc_info=True)
+        return None
+
+
+def sending(now=None):
+    """The outbox's state: the worker's last heartbeat and the oldest due message
+    still waiting (one indexed query: the partial index on pending rows)."""
+    now = now or timezone.now()
+    oldest = (
+        Message.objects.due(now)
+        .order_by("due_at")
+        .values_list("due_at", flat=True)
+        .first()
+    )
+    return Sending(now=now, last_heartbeat=_last_heartbeat(), oldest_due_at=oldest)
