@@ -12,7 +12,9 @@ RUN npm run build
 FROM python:3.12-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DIT_VAR_DIR=/app/var
 WORKDIR /app
-RUN useradd --create-home --uid 1000 portal
+RUN useradd --create-home --uid 1000 portal \
+    && apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 # Only the production lock: no pytest, Playwright or ruff in the image. It pins the
 # build backend (setuptools), so the project itself is built with a hashed one.
 COPY requirements/production.lock requirements/

@@ -296,6 +296,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Flash messages may name a patient: keep them server-side, not in a readable cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
+# The goodbye letter's PDF embeds DejaVu Sans (Debian's fonts-dejavu-core).
+LETTER_FONT_DIR = env("LETTER_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
+
 # Invitations: a patient's one-time link to set a password.
 INVITATION_VALID_DAYS = int(env("INVITATION_VALID_DAYS", "14"))
 

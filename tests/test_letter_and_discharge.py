@@ -2,8 +2,11 @@
 only, kept in the record) and discharge (completed or dropped out, sessions to come
 cancelled, the end-of-therapy message, the outcome summary)."""
 
+from io import BytesIO
+
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from dit_portal.audit.models import AuditEvent
 from dit_portal.core import errors
@@ -342,3 +345,28 @@ def test_a_letter_shared_at_a_session_cut_by_early_discharge_is_readable_at_once
     waiting = Message.objects.filter(kind=Message.Kind.WAITING).latest("pk")
     ended = Message.objects.get(kind=Message.Kind.END_OF_THERAPY)
     assert waiting.due_at <= ended.due_at  # the notice goes now, not in three weeks
+
+
+# The PDF --------------------------------------------------------------------------
+
+
+def pdf_text(content):
+    return "\n".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages)
+
+
+def test_the_pdf_prints_every_name_as_written_under_the_clinics_letterhead(
+    patient_client, letter, clinic
+):
+    user = letter.course.patient.user
+    user.full_name = "Łukasz Nguyễn-Ó Súilleabháin"
+    user.save()
+    clinic.address = "Riverside House\n1 High Street"
+    clinic.save()
+    response = patient_client.get(reverse("letter_pdf", args=[letter.public_id]))
+    text = pdf_text(response.content)
+    assert "Dear Łukasz Nguyễn-Ó Súilleabháin," in text
+    assert "?ukasz" not in text
+    for line in (clinic.name, "Riverside House", "1 High Street", clinic.phone):
+        assert line in text
+    assert "PALS" in text and clinic.pals_phone in text
+    assert text.count("Dear ") == 1 and text.count("With best wishes") == 1

@@ -1,6 +1,28 @@
 from django.apps import AppConfig
+from django.core import checks
+
+from therapy.ending.letter_pdf import font_files
 
 
 class TherapyConfig(AppConfig):
     name = "therapy"
     verbose_name = "Therapy"
+
+    def ready(self):
+        checks.register(letter_fonts)
+
+
+def letter_fonts(app_configs, **kwargs):
+    """The goodbye letter's PDF cannot be made without its font: say so at start-up,
+    not when a patient first downloads their letter."""
+    missing = [str(path) for path in font_files().values() if not path.is_file()]
+    if not missing:
+        return []
+    return [
+        checks.Error(
+            f"The goodbye letter's font is missing: {', '.join(missing)}.",
+            hint="Install Debian's fonts-dejavu-core, or point LETTER_FONT_DIR at "
+            "a folder with DejaVuSans.ttf and DejaVuSans-Bold.ttf.",
+            id="therapy.E001",
+        )
+    ]

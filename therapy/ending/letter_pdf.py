@@ -1,49 +1,61 @@
-"""The goodbye letter as a PDF (fpdf2, pure Python).
+"""The goodbye letter as a PDF (fpdf2, pure Python), in the DejaVu Sans font.
 
-The built-in PDF fonts cover Latin-1 only, so typographic punctuation is turned into
-its plain equivalent and any other character outside Latin-1 becomes '?'. The text
-is otherwise exactly the letter the patient reads in the portal."""
+DejaVu is a Unicode font from Debian's fonts-dejavu-core package (installed by
+`make test`'s set-up and by the image), embedded in the PDF, so names such as
+Łukasz, Siobhán or Nguyễn print as written. The text is exactly the letter the
+patient reads in the portal, under the clinic's letterhead, aligned left."""
 
+from pathlib import Path
+
+from django.conf import settings
 from fpdf import FPDF
 
 from dit_portal.core.timefmt import local
 
-PLAIN = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2026": "...",
-        "\u00a0": " ",
-        "\u2022": "-",
-    }
-)
+FONT = "DejaVu"
+FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 
 
-def _latin1(text):
-    return text.translate(PLAIN).encode("latin-1", "replace").decode("latin-1")
+def font_files():
+    """The font files the letter needs, by style; missing ones are named by the
+    system check (therapy.apps) so a server without them says so at start-up."""
+    folder = Path(settings.LETTER_FONT_DIR)
+    return {style: folder / name for style, name in FONT_FILES.items()}
+
+
+def pals_line(clinic):
+    parts = [clinic.pals_phone, clinic.pals_email]
+    contact = ", ".join(part for part in parts if part)
+    hours = f" ({clinic.pals_hours})" if clinic.pals_hours and contact else ""
+    return (
+        "If you have concerns about your care, you can contact the Patient Advice "
+        "and Liaison Service (PALS)" + (f": {contact}{hours}." if contact else ".")
+    )
 
 
 def letter_pdf(letter, clinic):
-    """The letter as PDF bytes: the clinic, the date it was shared, the patient's
-    name, the three parts of the letter and the therapist's name."""
+    """The letter as PDF bytes: the clinic's letterhead, the date it was shared, the
+    patient's name, the three parts of the letter, the therapist's name, and PALS."""
     course = letter.course
     pdf = FPDF(format="A4")
+    for style, path in font_files().items():
+        pdf.add_font(FONT, style=style, fname=str(path))
     pdf.set_title("Your goodbye letter")
-    pdf.set_author(_latin1(course.therapist.full_name))
+    pdf.set_author(course.therapist.full_name)
     pdf.set_lang("en-GB")
     pdf.set_margins(20, 20, 20)
     pdf.add_page()
 
     def block(text, size=11, style="", gap=4):
-        pdf.set_font("Helvetica", style=style, size=size)
-        pdf.multi_cell(0, size * 0.5, _latin1(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, style=style, size=size)
+        pdf.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(gap)
 
-    block(clinic.name, size=10, gap=1)
+    block(clinic.name, size=13, style="B", gap=1)
+    for line in [*clinic.address.splitlines(), clinic.phone]:
+        if line.strip():
+            block(line.strip(), size=10, gap=0)
+    pdf.ln(6)
     if letter.shared_session_id:
         block(f"{local(letter.shared_session.start):%-d %B %Y}", size=10)
     block(f"Dear {course.patient.user.full_name},", size=12, gap=6)
@@ -52,9 +64,5 @@ def letter_pdf(letter, clinic):
         block(text or "", size=12, gap=6)
     block("With best wishes,", size=12, gap=2)
     block(course.therapist.full_name, size=12, gap=8)
-    block(
-        f"If you have concerns about your care, you can contact PALS "
-        f"(Patient Advice and Liaison Service){': ' + clinic.pals_phone if clinic.pals_phone else ''}.",
-        size=9,
-    )
+    block(pals_line(clinic), size=9)
     return bytes(pdf.output())
