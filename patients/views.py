@@ -28,7 +28,6 @@ INVITE_FIELDS = ("full_name", "email", "nhs_number", "date_of_birth", "therapist
 
 @clinic_admin_required
 def patient_list(request):
-    audit.record(request, audit.Action.VIEW, object_type="patients.PatientList")
     patients = Patient.objects.visible_to(request.user).select_related(
         "user", "therapist"
     )
@@ -36,6 +35,9 @@ def patient_list(request):
     if status in Patient.Status.values:
         patients = patients.filter(status=status)
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)  # read once, for the audit and the page
+    audit.record(request, audit.Action.VIEW, object_type="patients.PatientList")
+    audit.record_listed(request, page.object_list, "patients.PatientList")
     return render(
         request,
         "patients/patient_list.html",

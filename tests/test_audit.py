@@ -191,3 +191,15 @@ def test_a_change_is_not_kept_without_its_audit_event(patient, monkeypatch):
         )
     patient.refresh_from_db()
     assert patient.phone != "07700 900982"
+
+
+def test_a_patients_audit_log_shows_they_appeared_on_the_patient_list(
+    clinic_admin_client, patient, other_patient
+):
+    assert clinic_admin_client.get(reverse("patient_list")).status_code == 200
+    for listed in (patient, other_patient):
+        assert AuditEvent.objects.filter(
+            action="view", object_type="patients.PatientList", patient=listed
+        ).exists()
+    log = clinic_admin_client.get(reverse("audit_log", args=[patient.public_id]))
+    assert "patients.PatientList" in log.content.decode()

@@ -77,3 +77,23 @@ def record(
         object_id=object_id,
         ip=client_ip(request),
     )
+
+
+def record_listed(request, patients, object_type):
+    """A page that lists patients: one VIEW event per patient shown, naming the list
+    (`object_type`), so each patient's own audit log says they appeared on it. One
+    INSERT whatever the number of rows, so the page's query count stays flat."""
+    user = request.user if request.user.is_authenticated else None
+    ip = client_ip(request)
+    return AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor=user,
+            actor_role=getattr(user, "role", ""),
+            action=Action.VIEW,
+            object_type=object_type,
+            object_id=str(patient.public_id),
+            patient=patient,
+            ip_address=ip,
+        )
+        for patient in patients
+    )
