@@ -158,5 +158,14 @@ class Message(models.Model):
         return self.status == self.Status.SENT
 
     @property
+    def log_label(self):
+        """What the message log calls it. A message to staff says only that it went
+        to staff: its kind (a risk flag, say) is clinical context an admin does not
+        need to run the outbox."""
+        if not self.to_patient:
+            return "Message to staff: please sign in"
+        return self.get_kind_display()
+
+    @property
     def to_patient(self):
         return self.recipient.is_patient

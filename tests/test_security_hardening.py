@@ -137,3 +137,24 @@ def test_a_real_database_refuses_the_public_development_key():
     assert "SECRET_KEY must be set when DATABASE_URL is" in result.stderr
     allowed = manage("check", env={**env, "ALLOW_DEVELOPMENT_KEY": "1"})
     assert allowed.returncode == 0, allowed.stderr
+
+
+def test_admins_are_not_shown_clinical_context(client, course, clinic_admin, therapist):
+    from messaging import queueing
+    from messaging.models import Message
+    from therapy.ending import discharge
+
+    queueing.queue_message(
+        Message.Kind.RISK_FLAG, therapist, course=course, key="risk:x"
+    )
+    discharge.discharge_course(
+        course, by=therapist, status="dropped_out", reason="REASON: felt unheard"
+    )
+    client.force_login(clinic_admin)
+    log = client.get(reverse("message_log")).content.decode()
+    assert "Risk flag" not in log and "Message to staff" in log
+    page = client.get(reverse("discharge_course", args=[course.public_id]))
+    assert "REASON" not in page.content.decode()
+    client.force_login(therapist)
+    page = client.get(reverse("discharge_course", args=[course.public_id]))
+    assert "REASON: felt unheard" in page.content.decode()

@@ -61,12 +61,18 @@ class Discharge:
     course: Course
     attended: int
     # Scores are clinical: the course's therapist sees them, a clinic admin the
-    # attendance only (outcome None).
+    # attendance only (outcome None). So is the therapist's reason for a drop-out.
     outcome: Outcome | None
+    end_reason: str = ""
 
 
 def discharge(course, viewer):
     if viewer == course.therapist:
         outcome = for_course(course)
-        return Discharge(course=course, attended=outcome.attended, outcome=outcome)
+        return Discharge(
+            course=course,
+            attended=outcome.attended,
+            outcome=outcome,
+            end_reason=course.end_reason,
+        )
     return Discharge(course=course, attended=attended_count(course), outcome=None)
