@@ -74,8 +74,10 @@ seed: $(VENV)/.installed
 serve: ## the web process alone
 	$(MANAGE) runserver 127.0.0.1:8000
 
+# The options docker-compose.yml and scripts/run-dev give the worker (see there).
+WORKER_OPTIONS := --without-gossip --without-mingle --without-heartbeat
 worker: ## a Celery worker
-	$(VENV)/bin/celery -A dit_portal worker --loglevel=INFO
+	$(VENV)/bin/celery -A dit_portal worker --loglevel=INFO $(WORKER_OPTIONS)
 
 beat: ## Celery beat (run exactly one)
 	$(VENV)/bin/celery -A dit_portal beat --loglevel=INFO

@@ -223,7 +223,16 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "celery")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker that loses the broker keeps trying to reconnect, for as long as the outage
+# lasts (Celery's default gives up after 100 tries, about 50 minutes, and exits), both
+# when it starts and once it has been running. Tries are 2 s apart, growing to 30 s.
+# Publishing from web requests is unaffected: it uses the transport options above and
+# gives up at once. Should a worker still die (a kombu crash in a Redis outage has been
+# seen), its supervisor starts it again: docker-compose's restart policy, or
+# scripts/supervise.py under `make run`.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULER = "dit_portal.local_files:BeatScheduler"  # makes var/ if need be
 CELERY_BEAT_SCHEDULE = {

@@ -57,7 +57,19 @@ def broker(broker_url=BROKER_URL, queue=None):
         point_app_at(*before)
 
 
-def start_worker(queue, mail_dir, *, die_after_sending=False, broker_url=BROKER_URL):
+def start_worker(
+    queue,
+    mail_dir,
+    *,
+    die_after_sending=False,
+    broker_url=BROKER_URL,
+    pool="solo",
+    supervised=False,
+):
+    """A worker process, with the options `make run` and docker-compose give theirs
+    (no gossip, mingle or event heartbeat). `pool="prefork"` as they run it, the solo
+    pool (one process) otherwise. `supervised`: under scripts/supervise.py, as `make
+    run` runs it; the process returned is then the supervisor's."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.worker_settings",
@@ -76,27 +88,26 @@ def start_worker(queue, mail_dir, *, die_after_sending=False, broker_url=BROKER_
     if die_after_sending:
         env["TEST_DIE_AFTER_SENDING"] = "1"
     log = open(Path(mail_dir).parent / f"worker-{uuid.uuid4().hex[:6]}.log", "w")  # noqa: SIM115
-    process = subprocess.Popen(
-        [
+    command = [
+        *(
             sys.executable,
             "-m",
             "celery",
             "-A",
             "dit_portal",
             "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "--without-heartbeat",
-            "--without-mingle",
-            "--without-gossip",
-            "-Q",
-            queue,
-            "--loglevel=INFO",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+            f"--pool={pool}",
+        ),
+        *("--without-heartbeat", "--without-mingle", "--without-gossip"),
+        *("--concurrency=1", "-Q", queue, "--loglevel=INFO"),
+    ]
+    if supervised:
+        supervise = [sys.executable, str(ROOT / "scripts" / "supervise.py"), "worker"]
+        command = [*supervise, "--backoff-start", "0.5", "--backoff-max", "2", "--"] + (
+            command
+        )
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
     )
     process.log_path = log.name
     return process
