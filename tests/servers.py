@@ -5,6 +5,7 @@ servers every other test uses."""
 import glob
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -33,33 +34,38 @@ def wait_for_port(port, up=True, seconds=15):
 
 
 class OwnRedis:
-    def __init__(self, folder):
+    """A redis-server on a free port, with no snapshot or append-only file (what was
+    queued is lost with the process: the worst an outage can do); it can be stopped
+    and started again on the same port."""
+
+    def __init__(self, folder, start=True):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+        if start:
+            self.start()
+
+    def start(self):
         self.process = subprocess.Popen(  # noqa: S603
             [
-                shutil.which("redis-server"),
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(folder),
+                *(shutil.which("redis-server"), "--port", str(self.port)),
+                *("--bind", "127.0.0.1", "--save", "", "--appendonly", "no"),
+                *("--dir", str(self.folder), "--logfile", str(self.folder / "log")),
             ],
             stdout=subprocess.DEVNULL,
         )
         wait_for_port(self.port)
 
-    def kill(self):
-        """As in an outage: no goodbye to its clients."""
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
+    def stop(self, how=signal.SIGKILL):
+        """SIGKILL (the default) is an outage with no goodbye to its clients."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(how)
+            self.process.wait(timeout=10)
         wait_for_port(self.port, up=False)
+
+    kill = stop
 
 
 class OwnPostgres:

@@ -10,7 +10,6 @@ what the broker lost."""
 
 import datetime
 import os
-import shutil
 import signal
 import time
 from pathlib import Path
@@ -23,7 +22,7 @@ from messaging.models import Message
 from therapy.models import Course
 
 from .factories import PatientFactory, book_course, working_week
-from .redis_server import RedisServer
+from .servers import OwnRedis
 from .worker import broker, emails, start_worker, stop_worker, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,9 +34,7 @@ MINUTE = datetime.timedelta(minutes=1)
 
 @pytest.fixture
 def redis_server(tmp_path):
-    if not shutil.which("redis-server"):
-        pytest.skip("redis-server is not installed")
-    server = RedisServer(tmp_path / "redis")
+    server = OwnRedis(tmp_path / "redis", start=False)
     server.start()
     yield server
     server.stop()
@@ -102,7 +99,7 @@ def test_bookings_through_redis_outages_succeed_and_every_welcome_goes_once(
         course = book_course(patient, therapist, weekday=weekday, at=at, room=room)
         return course, time.monotonic() - started
 
-    url = redis_server.url(0)
+    url = redis_server.url
     with broker(url) as queue:
         worker = start_worker(
             queue, mail_dir, broker_url=url, pool="prefork", supervised=True
