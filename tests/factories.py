@@ -149,3 +149,78 @@ def gad7_answers(total):
         left -= value
     assert left == 0
     return answers
+
+
+# A clinic at scale, built fast with bulk_create (no factories, no password hashing) --------
+
+GIVEN = ["Amelia", "Bartholomew", "Chiamaka", "Dev", "Eleanor", "Fatima", "Gareth",
+         "Harriet", "Ifeoma", "Jonathan", "Katarzyna", "Lewis", "Mohammed", "Niamh",
+         "Oluwaseun", "Priya", "Quentin", "Rhiannon", "Siobhan", "Tomasz"]  # fmt: skip
+FAMILY = ["Abernethy", "Bhattacharya", "Cartwright", "Davies", "Evans-Pritchard",
+          "Fitzgerald", "Gallagher", "Hughes", "Iqbal", "Jones", "Kowalczyk",
+          "Llewellyn", "MacDonald", "Nowak", "O'Sullivan", "Patel", "Quinn",
+          "Robertson", "Szymańska", "Thompson", "Featherstonehaugh"]  # fmt: skip
+
+
+def _nhs_numbers(start):
+    """Distinct valid test-range NHS numbers from 999 followed by `start`."""
+    body = start
+    while True:
+        first_nine = f"999{body:06d}"
+        body += 1
+        check = nhs_number.check_digit(first_nine)
+        if check is not None:
+            yield first_nine + str(check)
+
+
+def busy_clinic_week(monday, *, therapists=40, sessions=750, rooms=10):
+    """A clinic at full stretch in the week of `monday`: `therapists` therapists
+    sharing `sessions` booked sessions, Monday to Friday 09:00 to 17:00 UK time, each
+    with a patient of their own (one course each); the first `rooms` therapists see
+    patients in a room of their own, the others by video. Returns the therapists."""
+    from dit_portal.core.timefmt import at_wall_time
+    from therapy.models import Course, Room, Session
+
+    # Slot k is on day k % 5, so the sessions spread over the week (750: 160 on each
+    # of Monday to Wednesday, 150 on Thursday, 120 on Friday).
+    slots = [(day, hour) for hour in range(9, 17) for day in range(5)]  # 40 a week
+    assert sessions <= therapists * len(slots), "more sessions than working hours"
+    staff = User.objects.bulk_create(
+        User(email=f"clinician{n}@example.test", role=User.Role.THERAPIST,
+             full_name=f"{GIVEN[n % 20]} {FAMILY[n % 21]}", password="!")
+        for n in range(therapists)
+    )  # fmt: skip
+    room_rows = Room.objects.bulk_create(
+        Room(name=f"Consulting room {n + 1}") for n in range(rooms)
+    )
+    people = User.objects.bulk_create(
+        User(email=f"patient{n}@example.test", role=User.Role.PATIENT,
+             full_name=f"{GIVEN[(n + 7) % 20]} {FAMILY[(n + 3) % 21]}", password="!")
+        for n in range(sessions)
+    )  # fmt: skip
+    numbers = _nhs_numbers(100000)
+    patients = Patient.objects.bulk_create(
+        Patient(user=user, nhs_number=next(numbers), therapist=staff[n % therapists],
+                date_of_birth=datetime.date(1980, 1, 1),
+                status=Patient.Status.IN_THERAPY)
+        for n, user in enumerate(people)
+    )  # fmt: skip
+    courses = Course.objects.bulk_create(
+        Course(patient=patient, therapist=patient.therapist, status="active",
+               video_link="https://video.example.test/room")
+        for patient in patients
+    )  # fmt: skip
+    rows = []
+    for n, course in enumerate(courses):
+        t = n % therapists
+        day, hour = slots[n // therapists]
+        start = at_wall_time(monday + datetime.timedelta(days=day), datetime.time(hour))
+        rows.append(Session(
+            course=course, number=1 + n % 16, therapist=course.therapist,
+            patient=course.patient, start=start,
+            end=start + datetime.timedelta(minutes=50),
+            room=room_rows[t] if t < rooms else None,
+            video_link="" if t < rooms else course.video_link,
+        ))  # fmt: skip
+    Session.objects.bulk_create(rows)
+    return staff

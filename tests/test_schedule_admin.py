@@ -131,8 +131,15 @@ def test_clinic_week_shows_sessions_in_uk_time_with_links(
     clinic_admin_client, course, patient
 ):
     first = course.sessions.get(number=1)
+    # The whole clinic's week counts sessions; its therapist's row leads to the list.
+    clinic_week = text(
+        clinic_admin_client.get(reverse("schedule"), {"week": week_of(first.start)})
+    )
+    therapist_week = f"?week={week_of(first.start)}&amp;therapist={course.therapist_id}"
+    assert therapist_week in clinic_week
     response = clinic_admin_client.get(
-        reverse("schedule"), {"week": week_of(first.start)}
+        reverse("schedule"),
+        {"week": week_of(first.start), "therapist": course.therapist_id},
     )
     page = text(response)
     assert response.status_code == 200
@@ -156,7 +163,8 @@ def test_week_view_per_therapist_and_per_room(
     book_course(other_patient, other_therapist, room=other_room)
     week = week_of(course.sessions.get(number=1).start)
     url = reverse("schedule")
-    everyone = text(clinic_admin_client.get(url, {"week": week}))
+    # Both courses start on that Monday: the whole clinic's Monday lists both.
+    everyone = text(clinic_admin_client.get(url, {"week": week, "day": week}))
     assert "Alice Patient" in everyone and "Otto Outsider" in everyone
     tess = text(
         clinic_admin_client.get(url, {"week": week, "therapist": other_therapist.pk})

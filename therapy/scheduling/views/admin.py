@@ -34,15 +34,18 @@ DAY = datetime.timedelta(days=1)
 # Week views -----------------------------------------------------------------------------
 
 
-def _monday(value):
-    """The Monday of the week in ?week=YYYY-MM-DD, or of this week."""
+def _date_or_none(value):
+    """The date in YYYY-MM-DD, or None for anything else (or an absurd year)."""
     try:
         day = datetime.date.fromisoformat(value or "")
     except ValueError:
-        day = None
-    if day is None or not 2000 <= day.year <= 2200:
-        day = timezone.localdate()
-    return monday_of(day)
+        return None
+    return day if 2000 <= day.year <= 2200 else None
+
+
+def _monday(value):
+    """The Monday of the week in ?week=YYYY-MM-DD, or of this week."""
+    return monday_of(_date_or_none(value) or timezone.localdate())
 
 
 def _int_or_none(value):
@@ -54,7 +57,8 @@ def _int_or_none(value):
 
 @clinic_admin_required
 def schedule(request):
-    """The admin home: the clinic's week, or one therapist's or one room's."""
+    """The admin home: the clinic's week as counts per therapist and day, or the
+    sessions of one therapist, one room or one day."""
     monday = _monday(request.GET.get("week"))
     audit.record(
         request, audit.Action.VIEW, object_type="therapy.WeekView", object_id=monday
@@ -63,6 +67,7 @@ def schedule(request):
         monday,
         therapist_id=_int_or_none(request.GET.get("therapist")),
         room_id=_int_or_none(request.GET.get("room")),
+        day=_date_or_none(request.GET.get("day")),
         today=timezone.localdate(),
     )
     # Messages that are not going out: the admin hears it here, on their home page.
@@ -74,7 +79,9 @@ def schedule(request):
 
 
 def _back_to_week(session):
-    return week.week_link(monday_of(local(session.start).date()))
+    """The week of the session's therapist, where its Move and Cancel links are."""
+    day = local(session.start).date()
+    return f"{week.week_link(monday_of(day), session.therapist)}#day-{day}"
 
 
 @clinic_admin_required
