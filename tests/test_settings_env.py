@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from dit_portal.celery import app
 from dit_portal.local_files import BeatScheduler
-from dit_portal.settings import env, env_bool
+from dit_portal.envvars import env, env_bool
 
 ROOT = Path(__file__).resolve().parent.parent
 
