@@ -83,7 +83,9 @@ def test_patient_sees_their_sessions_the_next_one_and_the_phase(
     assert response.context["next_session"].session == first
     assert len(response.context["sessions"]) == 16
     assert "Your next session" in html
-    assert "Initial phase" in html and "Ending phase" in html
+    # Nothing has happened yet: only the ending (the last four planned) is known.
+    assert "Ending phase" in html
+    assert response.context["next_session"].phase_label == ""
     assert "Room 1" in html
     assert reverse("information", args=["sessions"]) in html
     assert reverse("course_calendar", args=[course.public_id]) in html
@@ -98,6 +100,9 @@ def test_patient_sees_their_sessions_the_next_one_and_the_phase(
 def test_phase_follows_the_session_number(course):
     assert phases.phase_for(course, 1) == "initial"
     assert phases.phase_for(course, 13) == "ending"
+    # Labels show only what is known: session 1 is still to come.
+    assert phases.label_for(course, session(course, 1)) is None
+    assert phases.label_for(course, session(course, 13)) == "ending"
 
 
 def test_a_replacement_says_which_session_it_replaces(
