@@ -35,7 +35,8 @@ class Chart:
 
 def build(*, code, title, definition, points, sessions, phase_for):
     """points: [(session number, total, band)]; sessions: how many the x axis shows;
-    phase_for(number) -> "initial" | "middle" | "ending" | "completed"."""
+    phase_for(number) -> "initial" | "middle" | "ending" | "completed", or None for
+    a session whose phase is not known yet (unlabelled)."""
     top_score = definition["max_total"]
     last = max([sessions, *[number for number, _, _ in points]], default=1)
     plot_w = WIDTH - LEFT - RIGHT
@@ -86,7 +87,9 @@ def build(*, code, title, definition, points, sessions, phase_for):
     run_start, run_phase = 1, phase_for(1)
     for number in range(2, last + 2):
         phase = phase_for(number) if number <= last else None
-        if phase != run_phase:
+        if phase == run_phase:
+            continue
+        if run_phase is not None:  # sessions whose phase is not known: no label
             chart.phases.append(
                 {
                     "name": PHASE_NAMES.get(run_phase, run_phase),
@@ -95,7 +98,7 @@ def build(*, code, title, definition, points, sessions, phase_for):
                     "end": x(number - 1) + 4,
                 }
             )
-            run_start, run_phase = number, phase
+        run_start, run_phase = number, phase
     chart.points = [
         {"x": x(n), "y": y(total), "number": n, "total": total, "band": band}
         for n, total, band in points

@@ -90,7 +90,7 @@ def test_the_whole_arc_on_one_course(client, course, therapist, patient, clock):
     html = client.get(reverse("focus_detail", args=[v1.public_id])).content.decode()
     assert SUMMARY in html and "Not sure about" in html
 
-    # Session 5 has begun; the patient agrees: the middle phase starts here.
+    # Session 5 has begun; the patient agrees: the middle phase starts at the next.
     begin_session(clock, course, 5)
     client.force_login(patient.user)
     client.post(reverse("patient_focus", args=[v2.public_id]), {"answer": "agree"})
@@ -101,18 +101,28 @@ def test_the_whole_arc_on_one_course(client, course, therapist, patient, clock):
     assert course.focus_agreed_session == 5
     assert audited("agree", v2).filter(actor=patient.user).exists()
     assert phase_rules.phase_for(course, 4) == "initial"
-    assert phase_rules.phase_for(course, 5) == "middle"
+    # The agreeing session stays initial (it was held before the answer).
+    assert phase_rules.phase_for(course, 5) == "initial"
+    assert phase_rules.phase_for(course, 6) == "middle"
     assert phase_rules.phase_for(course, 12) == "middle"
+    assert phases(course) == "initial"
+    html = client.get(reverse("my_therapy")).content.decode()
+    assert "agreed your focus at session 5" in html
+    assert "The middle phase starts at your next session." in html
+    assert "Middle phase" not in html  # session 6 has not happened yet
+
+    # Session 6 has begun: the middle phase.
+    begin_session(clock, course, 6)
     assert phases(course) == "middle"
     html = client.get(reverse("my_therapy")).content.decode()
-    assert "middle phase" in html and "agreed your focus at session 5" in html
+    assert "middle phase" in html
 
     # The course page shows the session at which it was agreed.
     client.force_login(therapist)
     html = client.get(
         reverse("course_timeline", args=[course.public_id])
     ).content.decode()
-    assert "Focus agreed at session 5" in html and "Middle phase" in html
+    assert "Focus agreed at session 5" in html and "Middle phase — session 6" in html
 
     # The ending phase starts at session 13 of 16.
     begin_session(clock, course, 12)
@@ -130,7 +140,8 @@ def test_the_whole_arc_on_one_course(client, course, therapist, patient, clock):
     assert course.status == Course.Status.COMPLETED
     assert phases(course) == "completed"
     # Each session keeps the phase it was held in, for the timeline and the charts.
-    assert [phase_rules.phase_for(course, n) for n in (4, 5, 13)] == [
+    assert [phase_rules.phase_for(course, n) for n in (4, 5, 6, 13)] == [
+        "initial",
         "initial",
         "middle",
         "ending",

@@ -40,8 +40,11 @@ def test_caseload_prompts_from_session_5_until_a_focus_is_agreed(
     assert "Session 5, no focus agreed yet" in _caseload(therapist_client)
     focus.respond_to_focus(shared, agree=True)
     assert PROMPT not in _caseload(therapist_client)
+    # Session 5, at which it was agreed, stays initial; the middle phase starts at 6.
     url = reverse("course_timeline", args=[course.public_id])
-    assert "Middle phase — session 5" in therapist_client.get(url).content.decode()
+    assert "Initial phase — session 5" in therapist_client.get(url).content.decode()
+    begin_session(clock, course, 6)
+    assert "Middle phase — session 6" in therapist_client.get(url).content.decode()
 
 
 def test_caseload_with_prompts_runs_a_fixed_number_of_queries(

@@ -10,6 +10,7 @@ from dit_portal.audit.models import AuditEvent
 from questionnaires.models import RiskFlag
 
 from .factories import gad7_answers, phq9_answers, send_measure
+from .focus_helpers import begin_session
 
 
 def _measures_url(course):
@@ -29,9 +30,10 @@ def _fill(course, sessions, phq9=(18, 9), gad7=(12, 6)):
 
 
 def test_measures_page_shows_the_chart_and_the_same_data_as_a_table(
-    therapist_client, course
+    therapist_client, course, clock
 ):
     _fill(course, 3)
+    begin_session(clock, course, 3)  # phases are labelled once sessions happen
     page = therapist_client.get(_measures_url(course)).content.decode()
     assert page.count('<figure class="dit-chart">') == 2
     assert 'role="img"' in page
@@ -43,6 +45,7 @@ def test_measures_page_shows_the_chart_and_the_same_data_as_a_table(
     assert "Caseness (10)" in page and "Caseness (8)" in page
     assert "Moderately severe (15–19)" in page  # bands shaded and named
     assert "Initial" in page and "Ending" in page  # phases on the x axis
+    assert "Middle" not in page  # no focus agreed: sessions 4-12 are unlabelled
     assert "Session 2: 14 (moderate)" in page  # the point's own label
     # The table has the same numbers.
     assert ">18<span" in page and ">9<span" in page and ">12<span" in page

@@ -83,7 +83,9 @@ def test_patient_sees_their_sessions_the_next_one_and_the_phase(
     assert response.context["next_session"].session == first
     assert len(response.context["sessions"]) == 16
     assert "Your next session" in html
-    assert "Initial phase" in html and "Ending phase" in html
+    # Nothing has happened yet: only the ending (the last four planned) is known.
+    assert "Ending phase" in html
+    assert response.context["next_session"].phase_label == ""
     assert "Room 1" in html
     assert reverse("information", args=["sessions"]) in html
     assert reverse("course_calendar", args=[course.public_id]) in html
@@ -98,6 +100,9 @@ def test_patient_sees_their_sessions_the_next_one_and_the_phase(
 def test_phase_follows_the_session_number(course):
     assert phases.phase_for(course, 1) == "initial"
     assert phases.phase_for(course, 13) == "ending"
+    # Labels show only what is known: session 1 is still to come.
+    assert phases.label_for(course, session(course, 1)) is None
+    assert phases.label_for(course, session(course, 13)) == "ending"
 
 
 def test_a_replacement_says_which_session_it_replaces(
@@ -299,24 +304,54 @@ def test_a_cancelled_session_cannot_be_cancelled_again(patient_client, course):
 # Rescheduling -----------------------------------------------------------------------
 
 
+def day_choices(client, url):
+    """Change time, step 1: the days offered, as (value, label)."""
+    return client.get(url).context["days"].fields["day"].choices
+
+
+def time_choices(client, url, day):
+    """Change time, step 2: the times offered on `day` (an ISO date)."""
+    return client.get(url, {"day": day}).context["form"].fields["start"].choices
+
+
 def test_patient_moves_a_session_to_a_free_time(patient_client, course, clinic):
     first = session(course, 1)
     before = snapshot(course, but=first)
     url = reverse("reschedule_session", args=[first.public_id])
     page = patient_client.get(url)
     assert page.status_code == 200
-    choices = page.context["form"].fields["start"].choices
-    assert choices
+    assert "Choose a day" in page.content.decode()
+    days = page.context["days"].fields["day"].choices
+    assert days
     last_day = datetime.date.today() + datetime.timedelta(
         days=clinic.booking_window_days
     )
+    # The days nearest the session's own date come first.
+    own_day = timefmt.local(first.start).date()
+    gaps = [
+        abs((datetime.date.fromisoformat(value) - own_day).days) for value, _ in days
+    ]
+    assert gaps == sorted(gaps)
+    day = days[0][0]
+    assert days[0][1].startswith(
+        f"{datetime.date.fromisoformat(day):%A} {datetime.date.fromisoformat(day).day}"
+    )
+    choices = time_choices(patient_client, url, day)
+    assert choices
     for value, label in choices:
         moment = datetime.datetime.fromisoformat(value)
+        assert timefmt.local(moment).date() == datetime.date.fromisoformat(day)
         assert timefmt.local(moment).date() <= last_day
         assert moment != first.start
-        assert label == when(moment)
+        assert label == f"{timefmt.local(moment):%H:%M}"
+    # Each day's times nearest the session's own time (10:00) come first.
+    minutes = [
+        abs(timefmt.local(datetime.datetime.fromisoformat(v)).hour * 60 - 10 * 60)
+        for v, _ in choices
+    ]
+    assert minutes == sorted(minutes)
     value = choices[-1][0]
-    response = patient_client.post(url, {"start": value}, follow=True)
+    response = patient_client.post(f"{url}?day={day}", {"start": value}, follow=True)
     assert response.status_code == 200
     first.refresh_from_db()
     assert first.start == datetime.datetime.fromisoformat(value)
@@ -332,11 +367,26 @@ def test_moving_to_a_time_that_is_not_offered_is_a_form_error(patient_client, co
     first = session(course, 1)
     second = session(course, 2)
     url = reverse("reschedule_session", args=[first.public_id])
-    for value in ["", "garbage", second.start.isoformat(), "2001-01-01T10:00:00+00:00"]:
-        response = patient_client.post(url, {"start": value})
-        assert response.status_code == 200
-        assert "nhsuk-error-summary" in response.content.decode()
+    day = day_choices(patient_client, url)[0][0]
+    for target in [url, f"{url}?day={day}", f"{url}?day=2001-01-01", f"{url}?day=x"]:
+        for value in [
+            "",
+            "garbage",
+            second.start.isoformat(),
+            "2001-01-01T10:00:00+00:00",
+        ]:
+            response = patient_client.post(target, {"start": value})
+            assert response.status_code == 200
+            assert "nhsuk-error-summary" in response.content.decode()
     assert session(course, 1).start == first.start
+
+
+def test_a_day_with_no_free_time_is_a_form_error(patient_client, course):
+    url = reverse("reschedule_session", args=[session(course, 1).public_id])
+    for day in ["2001-01-01", "garbage", ""]:
+        html = patient_client.get(url, {"day": day}).content.decode()
+        assert "nhsuk-error-summary" in html
+        assert 'name="start"' not in html
 
 
 # Inside the cancellation notice -------------------------------------------------------
@@ -373,10 +423,11 @@ def test_forged_move_inside_the_notice_with_a_real_free_time_fails(
     first = session(course, 1)
     original = first.start
     url = reverse("reschedule_session", args=[first.public_id])
-    value = patient_client.get(url).context["form"].fields["start"].choices[0][0]
+    day = day_choices(patient_client, url)[0][0]
+    value = time_choices(patient_client, url, day)[0][0]
     clinic.cancellation_notice_hours = 24 * 14
     clinic.save()
-    response = patient_client.post(url, {"start": value})
+    response = patient_client.post(f"{url}?day={day}", {"start": value})
     assert clinic.phone in response.content.decode()
     first.refresh_from_db()
     assert first.start == original

@@ -1,8 +1,13 @@
 """The three phases of DIT and what a patient reads about them, once.
 
-Initial is open-ended: it lasts until the patient agrees a focus. Middle runs from the
-session at which they agreed it. Ending is the last four planned sessions. A course
-that has been closed is completed. Every function here is pure: no queries."""
+Initial is open-ended: it lasts until the patient agrees a focus, so the session at
+which they agree it is still initial and the middle phase starts at the next one.
+Ending is the last four planned sessions. A course that has been closed is completed.
+
+Pages label only what is known: a session that has begun has its phase; a session
+still to come is labelled only if it is one of the last four planned (the ending is
+fixed in advance), never initial or middle, because where the initial phase ends is
+not known until it does. Every function here is pure: no queries."""
 
 from django.db import models
 from django.utils import timezone
@@ -59,22 +64,49 @@ def first_ending_session(course):
 
 
 def phase_for(course, number):
-    """The phase session `number` belongs to: initial until the patient agrees a
-    focus, middle from the session at which they agreed it, ending for the last four
-    planned sessions. A session keeps its phase after the course closes (the course
-    itself is then completed: phase_of_sessions). The agreeing session is kept on
-    the course, so this needs no query."""
+    """The phase session `number` is held in: initial up to and including the
+    session at which the patient agreed a focus, middle after it, ending for the last
+    four planned sessions. A session keeps its phase after the course closes (the
+    course itself is then completed: phase_of_sessions). The agreeing session is kept
+    on the course, so this needs no query. Pages label a session with label_for."""
     if number >= first_ending_session(course):
         return Phase.ENDING
     agreed = course.focus_agreed_session
-    if agreed is not None and number >= agreed:
+    if agreed is not None and number > agreed:
         return Phase.MIDDLE
     return Phase.INITIAL
 
 
-def phases_for(course, numbers):
-    """{session number: phase} for many sessions at once (charts and timelines)."""
-    return {number: phase_for(course, number) for number in numbers}
+def label_for(course, session, now=None):
+    """The phase a page may show for `session`, or None when it is not known yet: a
+    session still to come shows only the ending phase, which is fixed in advance."""
+    phase = phase_for(course, session.number)
+    if phase == Phase.ENDING or session.start <= (now or timezone.now()):
+        return phase
+    return None
+
+
+def label_text(course, session, now=None):
+    """label_for in words ("" when not known yet), for tables and captions."""
+    phase = label_for(course, session, now)
+    return phase.label if phase else ""
+
+
+def phases_for(course, sessions, numbers, now=None):
+    """{session number: known phase or None} for `numbers` (charts), from the
+    course's sessions (already fetched). A number with no session yet is labelled
+    only if it falls in the ending."""
+    by_number = {s.number: s for s in sessions}
+    known = {}
+    for number in numbers:
+        session = by_number.get(number)
+        if session is not None:
+            known[number] = label_for(course, session, now)
+        elif number >= first_ending_session(course):
+            known[number] = Phase.ENDING
+        else:
+            known[number] = None
+    return known
 
 
 def session_now(sessions, now=None):

@@ -63,8 +63,12 @@ def test_patient_agrees_the_focus_and_later_reads_the_goodbye_letter(
     assert shared.status == FocusAgreement.Status.AGREED
 
     page.get_by_role("link", name="Back to my therapy").click()
+    # Session 5, at which it was agreed, stays initial: the middle starts at 6.
     expect(
-        page.get_by_text("Where you are in your therapy: middle phase")
+        page.get_by_text("Where you are in your therapy: initial phase")
+    ).to_be_visible()
+    expect(
+        page.get_by_text("The middle phase starts at your next session.")
     ).to_be_visible()
     page.assert_accessible()
 

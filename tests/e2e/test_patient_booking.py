@@ -72,6 +72,14 @@ def test_patient_picks_an_offered_time_then_moves_a_session_by_keyboard(
         "Change the time of a session"
     )
     page.assert_accessible()
+    # Step 1: a day (the nearest to the session's own date is first).
+    tab_to(page, "input[name=day]")
+    page.keyboard.press("Space")
+    tab_to(page, "button", text="Continue")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("group", name="Choose a time on")).to_be_visible()
+    page.assert_accessible()
+    # Step 2: a time on that day.
     tab_to(page, "input[name=start]")
     page.keyboard.press("ArrowDown")  # moves to, and chooses, the next time
     chosen = page.evaluate("document.activeElement.value")

@@ -112,7 +112,8 @@ def test_intake_over_two_visits_a_phq9_and_the_therapists_chart(
     page.get_by_role("link", name=patient.user.full_name).click()
     page.get_by_role("link", name="Questionnaires and measures").click()
     expect(page.get_by_role("img", name="PHQ-9 by session")).to_be_visible()
-    expect(page.get_by_role("row", name=re.compile(r"^1 Initial 13"))).to_be_visible()
+    # Session 1 has not happened yet, so its phase is not labelled (issue 12).
+    expect(page.get_by_role("row", name=re.compile(r"^1\s+13"))).to_be_visible()
     page.assert_accessible()
 
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from therapy.models import ClinicalNote, ClinicalNoteAddendum, Session
-from therapy.phases import phase_for
+from therapy.phases import label_text
 
 from .forms import ClinicalNoteForm
 
@@ -20,9 +20,7 @@ class NotePage:
 
 def for_session(session):
     """The page for writing a session's first note."""
-    return NotePage(
-        session=session, phase_label=phase_for(session.course, session.number).label
-    )
+    return NotePage(session=session, phase_label=label_text(session.course, session))
 
 
 def for_note(note, *, with_addenda=False):

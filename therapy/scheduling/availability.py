@@ -92,7 +92,11 @@ def free_slots(
     )
 
 
-def nearest_free(*, therapist, around, minutes, patient=None, room=None, exclude=None):
+def nearest_free(
+    *, therapist, around, minutes, patient=None, room=None, exclude=None, order=None
+):
+    """The three free times nearest `around`; with `order` (planning.CourseOrder)
+    only those that keep the course in order."""
     day = local(around).date()
     slots = free_slots(
         therapist=therapist,
@@ -103,14 +107,30 @@ def nearest_free(*, therapist, around, minutes, patient=None, room=None, exclude
         room=room,
         exclude=exclude,
     )
+    if order is not None:
+        length = datetime.timedelta(minutes=minutes)
+        slots = [slot for slot in slots if order.allows(slot, slot + length)]
     return sorted(slots, key=lambda s: abs(s - around))[:3]
 
 
-def reschedule_options(session, clinic):
+def course_order(session):
+    """The live sessions before and after `session` in its course, by number."""
+    live = Session.objects.live().filter(course_id=session.course_id)
+    live = live.exclude(pk=session.pk)
+    return planning.CourseOrder(
+        before=live.filter(number__lt=session.number).order_by("-number").first(),
+        after=live.filter(number__gt=session.number).order_by("number").first(),
+    )
+
+
+def reschedule_options(session, clinic, order=None):
     """The times a patient may move `session` to online: their therapist's free
-    times within the clinic's booking window, outside the notice, not the same time."""
+    times within the clinic's booking window, outside the notice, not the same time,
+    and between the sessions before and after it (the course stays in order)."""
     today = timezone.localdate()
     earliest = timezone.now() + clinic.notice
+    order = order or course_order(session)
+    length = session.end - session.start
     slots = free_slots(
         therapist=session.therapist,
         first_day=today,
@@ -120,7 +140,13 @@ def reschedule_options(session, clinic):
         room=session.room,
         exclude=session,
     )
-    return [slot for slot in slots if slot >= earliest and slot != session.start]
+    return [
+        slot
+        for slot in slots
+        if slot >= earliest
+        and slot != session.start
+        and order.allows(slot, slot + length)
+    ]
 
 
 def preview_course(*, patient, therapist, weekday, start_time, start_date, room=None):

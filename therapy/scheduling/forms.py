@@ -6,7 +6,7 @@ import datetime
 
 from django import forms
 
-from dit_portal.core.timefmt import monday_of, when
+from dit_portal.core.timefmt import local, monday_of, when
 from therapy.models import Session
 
 
@@ -90,10 +90,37 @@ class CancelSessionForm(forms.Form):
         return label
 
 
+class DayForm(forms.Form):
+    """Change time, step 1: a day with free times (sent by GET, so the address of
+    step 2 names the day and the browser's Back button works)."""
+
+    day = forms.TypedChoiceField(
+        widget=forms.RadioSelect,
+        label="Choose a day",
+        help_text="The days nearest your session's date are first.",
+        coerce=datetime.date.fromisoformat,
+        error_messages={
+            "required": "Choose a day",
+            "invalid_choice": (
+                "There are no free times on that day now. Choose another day."
+            ),
+        },
+    )
+
+    def __init__(self, *args, days, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["day"].choices = [
+            (choice.day.isoformat(), choice.label) for choice in days
+        ]
+
+
 class RescheduleForm(forms.Form):
+    """Change time, step 2: a time on the chosen day."""
+
     start = forms.TypedChoiceField(
         widget=forms.RadioSelect,
         label="Choose a new time",
+        help_text="The times nearest your session's time are first.",
         coerce=datetime.datetime.fromisoformat,
         error_messages={
             "required": "Choose a new time",
@@ -103,10 +130,15 @@ class RescheduleForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, slots, **kwargs):
+    def __init__(self, *args, day=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["start"].choices = [
-            (slot.astimezone(datetime.UTC).isoformat(), when(slot)) for slot in slots
+        field = self.fields["start"]
+        times = day.times if day is not None else ()
+        if day is not None:
+            field.label = f"Choose a time on {day.day:%A} {day.day.day} {day.day:%B}"
+        field.choices = [
+            (slot.astimezone(datetime.UTC).isoformat(), f"{local(slot):%H:%M}")
+            for slot in times
         ]
 
 

@@ -41,6 +41,23 @@ class Clash(enum.Enum):
     ROOM_BUSY = "the room is booked then"
 
 
+@dataclass(frozen=True)
+class CourseOrder:
+    """The live sessions either side of one session of a course (None at an end).
+
+    The course stays in order: a session may move only to a time after the session
+    before it ends and before the session after it starts. Cancelled sessions are not
+    neighbours, so a session may take the place of one cancelled next to it."""
+
+    before: object = None
+    after: object = None
+
+    def allows(self, start, end):
+        return (self.before is None or start >= self.before.end) and (
+            self.after is None or end <= self.after.start
+        )
+
+
 TAKEN_BY_OTHERS = frozenset({Clash.THERAPIST_BUSY, Clash.PATIENT_BUSY, Clash.ROOM_BUSY})
 
 

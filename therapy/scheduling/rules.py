@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from dit_portal.accounts.models import User
 from dit_portal.core.errors import BookingError, SlotTaken
+from dit_portal.core.timefmt import when
 from patients.models import Patient
 from therapy.models import Room
 
@@ -30,7 +31,7 @@ def lock(therapist, patient, room):
         Room.objects.select_for_update().filter(pk=room.pk).first()
 
 
-def taken(therapist, patient, room, around, minutes, exclude=None):
+def taken(therapist, patient, room, around, minutes, exclude=None, order=None):
     return SlotTaken(
         "That time has just been taken. Here are the nearest free times.",
         nearest_free(
@@ -40,6 +41,7 @@ def taken(therapist, patient, room, around, minutes, exclude=None):
             patient=patient,
             room=room,
             exclude=exclude,
+            order=order,
         ),
     )
 
@@ -78,11 +80,9 @@ def patient_may_change(session, clinic, now=None):
 # One time ---------------------------------------------------------------------------
 
 
-def check_single_slot(
-    *, therapist, patient, room, start, end, exclude=None, clinic=None
-):
-    """Raise BookingError unless one session can happen at start–end. With `clinic`
-    the patient is booking online, so the clinic's notice applies too."""
+def check_ahead(start, clinic=None):
+    """Refuse a time that has passed or is too far ahead (with `clinic`, one inside
+    the patient's notice): said before any other rule, as the plainest reason."""
     now = timezone.now()
     if start <= now:
         raise BookingError("That time has already passed. Choose a time in the future.")
@@ -90,6 +90,16 @@ def check_single_slot(
         raise BookingError("Choose a time within the next two years.")
     if clinic is not None and inside_notice(start, clinic, now):
         raise BookingError(notice_refusal(clinic, booking=True))
+
+
+def check_single_slot(
+    *, therapist, patient, room, start, end, exclude=None, clinic=None, order=None
+):
+    """Raise BookingError unless one session can happen at start–end. With `clinic`
+    the patient is booking online, so the clinic's notice applies too; with `order`
+    (a moved session's neighbours) the nearest free times offered keep the course
+    in order."""
+    check_ahead(start, clinic)
     conflicts = find_conflicts(
         [PlannedSession(0, start, end)],
         therapist=therapist,
@@ -101,7 +111,9 @@ def check_single_slot(
         return
     minutes = int((end - start).total_seconds() // 60)
     if conflicts[0].is_taken:
-        raise taken(therapist, patient, room, start, minutes, exclude=exclude)
+        raise taken(
+            therapist, patient, room, start, minutes, exclude=exclude, order=order
+        )
     raise BookingError(
         f"That time cannot be booked: {conflicts[0].reason}.",
         nearest_free(
@@ -111,5 +123,46 @@ def check_single_slot(
             patient=patient,
             room=room,
             exclude=exclude,
+            order=order,
+        ),
+    )
+
+
+# The course's order -------------------------------------------------------------------
+
+
+def order_rule(session, order):
+    """The rule a move must keep, in words ("" when the session has no live
+    neighbours): 'Session 5 must stay between session 4 (…) and session 6 (…).'"""
+    before, after = order.before, order.after
+    if before and after:
+        where = (
+            f"between session {before.number} ({when(before.start)}) "
+            f"and session {after.number} ({when(after.start)})"
+        )
+    elif before:
+        where = f"after session {before.number} ({when(before.start)})"
+    elif after:
+        where = f"before session {after.number} ({when(after.start)})"
+    else:
+        return ""
+    return f"Session {session.number} must stay {where}."
+
+
+def check_in_order(session, start, end, order, *, room):
+    """Refuse a time that would put `session` out of its course's order, offering
+    the nearest free times (in `room`) that keep it."""
+    if order.allows(start, end):
+        return
+    raise BookingError(
+        f"{order_rule(session, order)} Sessions keep their order in the course.",
+        nearest_free(
+            therapist=session.therapist,
+            around=start,
+            minutes=int((end - start).total_seconds() // 60),
+            patient=session.patient,
+            room=room,
+            exclude=session,
+            order=order,
         ),
     )

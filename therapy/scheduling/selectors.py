@@ -121,7 +121,7 @@ def _patient_row(session, course, clinic, now):
     may_change = rules.patient_may_change(session, clinic)
     return SessionRow(
         session=session,
-        phase_label=phases.phase_for(course, session.number).label,
+        phase_label=phases.label_text(course, session, now),
         patient_status=PATIENT_STATUS[session.status],
         may_change=may_change,
         inside_notice=session.is_booked and session.start > now and not may_change,
@@ -299,7 +299,7 @@ def course_timeline(user, course, now=None):
             user,
             sessions,
             now,
-            phase_label=lambda s: phases.phase_for(course, s.number).label,
+            phase_label=lambda s: phases.label_text(course, s, now),
             replacement=_replacement,
         ),
         phase_label=phase.label if phase else None,

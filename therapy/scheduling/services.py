@@ -23,16 +23,25 @@ from messaging.queueing import (
 from patients.models import Patient
 from therapy.models import Clinic, Session
 
-from .availability import closures_for, find_conflicts
+from .availability import closures_for, course_order, find_conflicts
 from .booking import add_session
 from .planning import PlannedSession, closure_reason
-from .rules import check_patient_may_change, check_single_slot, lock, taken
+from .rules import (
+    check_ahead,
+    check_in_order,
+    check_patient_may_change,
+    check_single_slot,
+    lock,
+    taken,
+)
 
 
 def move_session(
     session, new_start, *, by, reason, room=..., by_patient=False, ip=None
 ):
-    """Move one session; the other sessions of the course are untouched."""
+    """Move one session; the other sessions of the course are untouched. It must
+    stay between the live sessions before and after it (rules.check_in_order), for
+    patients and staff alike: phases, measures and letters follow session numbers."""
     clinic = Clinic.load()
     room = session.room if room is ... else room
     length = session.end - session.start
@@ -44,6 +53,10 @@ def move_session(
             session = Session.objects.select_for_update().get(pk=session.pk)
             if session.status != Session.Status.BOOKED:
                 raise BookingError("Only a booked session can be moved.")
+            # Read under the patient's lock, so two moves of one course take turns.
+            order = course_order(session)
+            check_ahead(new_start, clinic if by_patient else None)
+            check_in_order(session, new_start, new_start + length, order, room=room)
             check_single_slot(
                 therapist=session.therapist,
                 patient=session.patient,
@@ -52,6 +65,7 @@ def move_session(
                 end=new_start + length,
                 exclude=session,
                 clinic=clinic if by_patient else None,
+                order=order,
             )
             session.start, session.end, session.room = (
                 new_start,

@@ -19,7 +19,7 @@ from patients.permissions import get_patient_for
 from therapy.models import Clinic
 from therapy.permissions import get_session_for
 
-from .. import availability, booking, services, week
+from .. import availability, booking, rules, services, week
 from ..admin_forms import (
     AssignTherapistForm,
     CancelSessionForm,
@@ -117,11 +117,15 @@ def move_session(request, public_id):
                 f"{when(moved.start)}. The patient and therapist will be told.",
             )
             return redirect(_back_to_week(moved))
-    return render(
-        request,
-        "therapy/schedule/move_session.html",
-        {"session": session, "form": form, "alternatives": alternatives},
-    )
+    context = {"session": session, "form": form, "alternatives": alternatives}
+    return render(request, "therapy/schedule/move_session.html", _with_rule(context))
+
+
+def _with_rule(context):
+    """The move page states the rule the service keeps: sessions stay in order."""
+    session = context["session"]
+    order = availability.course_order(session)
+    return {**context, "rule": rules.order_rule(session, order)}
 
 
 def _with_alternatives(error):

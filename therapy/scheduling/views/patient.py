@@ -23,9 +23,10 @@ from messaging.calendar import calendar_response
 from therapy.clinic.context_processors import clinic as clinic_context
 from therapy.permissions import get_course_for, get_session_for
 
-from .. import availability, booking, rules, selectors, services
+from .. import booking, change_time, rules, selectors, services
 from ..forms import (
     CancelSessionForm,
+    DayForm,
     OfferForm,
     RescheduleForm,
     alternatives_text,
@@ -146,40 +147,56 @@ def cancel_session(request, public_id):
 
 @patient_required
 def reschedule_session(request, public_id):
+    """Change time: step 1 chooses a day (a GET form, ?day=…), step 2 a time on it
+    (POSTed to the same address). Only times that keep the course in order show."""
     session = get_session_for(request.user, public_id)
     clinic = clinic_context(request)["clinic"]
     refusal = _refusal(session, clinic)
-    slots = (
-        [] if refusal is not None else availability.reschedule_options(session, clinic)
-    )
-    form = RescheduleForm(posted(request), slots=slots)
-    if refusal is None and request.method == "POST" and form.is_valid():
-        old_start = session.start
-        try:
-            session = services.move_session(
-                session,
-                form.cleaned_data["start"],
-                by=request.user,
-                reason="Moved by the patient online",
-                by_patient=True,
-                ip=audit.client_ip(request),
-            )
-        except BookingError as error:
-            form.add_error("start", alternatives_text(error))
-        else:
-            messages.success(
-                request,
-                f"Session {session.number} has moved from {when(old_start)} "
-                f"to {when(session.start)}.",
-            )
-            return redirect("my_therapy")
+    page = change_time.for_session(session, clinic, offer=refusal is None)
+    asked = "day" in request.GET or request.method == "POST"
+    days = DayForm(request.GET if asked else None, days=page.days)
+    day = page.on(days.cleaned_data["day"]) if days.is_valid() else None
+    form = RescheduleForm(posted(request), day=day)
+    sent = refusal is None and day and request.method == "POST" and form.is_valid()
+    if sent and _move_by_patient(request, session, form):
+        return redirect("my_therapy")
     if request.method == "GET":
         audit.record(request, audit.Action.VIEW, session, patient=session.patient)
     return render(
         request,
         "therapy/sessions/reschedule.html",
-        {"session": session, "form": form, "refusal": refusal, "slots": slots},
+        {
+            "session": session,
+            "page": page,
+            "days": days,
+            "day": day,
+            "form": form,
+            "refusal": refusal,
+        },
     )
+
+
+def _move_by_patient(request, session, form):
+    """Move to the chosen time and say so; False (with a form error) if refused."""
+    old_start = session.start
+    try:
+        session = services.move_session(
+            session,
+            form.cleaned_data["start"],
+            by=request.user,
+            reason="Moved by the patient online",
+            by_patient=True,
+            ip=audit.client_ip(request),
+        )
+    except BookingError as error:
+        form.add_error("start", alternatives_text(error))
+        return False
+    messages.success(
+        request,
+        f"Session {session.number} has moved from {when(old_start)} "
+        f"to {when(session.start)}.",
+    )
+    return True
 
 
 @role_required(User.Role.PATIENT, User.Role.THERAPIST)
