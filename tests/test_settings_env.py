@@ -11,8 +11,8 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from dit_portal.celery import app
-from dit_portal.local_files import BeatScheduler
 from dit_portal.envvars import env, env_bool
+from dit_portal.local_files import BeatScheduler
 
 ROOT = Path(__file__).resolve().parent.parent
 
