@@ -380,7 +380,24 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Invitation tokens are taken out (accounts/logredact.py) on the loggers that write
+    # request paths, so every handler sees the redacted record, and on the console.
+    "filters": {"invitation_tokens": {"()": "dit_portal.accounts.logredact.Redact"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["invitation_tokens"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["invitation_tokens"]},
+        "django.server": {
+            "handlers": ["console"],
+            "filters": ["invitation_tokens"],
+            "propagate": False,
+        },
+    },
 }

@@ -10,6 +10,8 @@ from django.urls import reverse
 
 from dit_portal.audit import services as audit
 
+from . import services
+
 
 class AccountAdapter(DefaultAccountAdapter):
     """Patients are invited by the clinic; nobody signs themselves up."""
@@ -28,6 +30,12 @@ class AccountAdapter(DefaultAccountAdapter):
         if not ip:
             raise PermissionDenied("Unable to determine the client's address.")
         return ip
+
+    def set_password(self, user, password):
+        """Password resets and changes: an unused invitation link must not replace
+        the password the person has just chosen."""
+        super().set_password(user, password)
+        services.expire_invitations(user)
 
     def is_reauthentication_required(self, *, app, **kwargs):
         """Only setting up a first second factor may skip the password: staff sent

@@ -13,12 +13,21 @@ SESSION_KEY = "invitation_token"
 
 
 @never_cache
+@require_http_methods(["GET", "POST"])
 def accept_invitation(request, token):
-    """Check the emailed link, then move its token off the URL and into the session."""
+    """The emailed link. Opening it only asks (mail scanners and link previews open
+    links too); the button's POST signs out whoever is signed in and moves the token
+    off the URL into the session."""
     try:
-        services.find_invitation(token)
+        invitation = services.find_invitation(token)
     except services.InvitationInvalid:
         return render(request, "accounts/invitation_invalid.html", status=404)
+    if request.method == "GET":
+        return render(
+            request,
+            "accounts/invitation_confirm.html",
+            {"invited_user": invitation.user},
+        )
     if request.user.is_authenticated:
         logout(request)
     request.session[SESSION_KEY] = token
