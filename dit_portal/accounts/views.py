@@ -1,15 +1,24 @@
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from dit_portal.core.forms import posted
 
 from . import services
 
 SESSION_KEY = "invitation_token"
+
+
+@login_required
+@require_GET
+def your_account(request):
+    """Who is signed in and how to change it: the password here, the email address
+    through the clinic (nobody adds or switches their own sign-in address)."""
+    return render(request, "account/your_account.html")
 
 
 @never_cache
