@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "therapy.clinic.context_processors.clinic",
+                "dit_portal.accounts.context_processors.idle_timeout",
             ],
         },
     },
@@ -261,6 +262,8 @@ if DEMO_MFA_CODE:
     MFA_TOTP_INSECURE_BYPASS_CODE = DEMO_MFA_CODE
 
 STAFF_IDLE_TIMEOUT_SECONDS = 30 * 60
+PATIENT_IDLE_TIMEOUT_SECONDS = int(env("PATIENT_IDLE_TIMEOUT_MINUTES", "30")) * 60
+IDLE_WARNING_SECONDS = 5 * 60  # the "Stay signed in" notice, before either time-out
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

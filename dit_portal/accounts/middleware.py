@@ -1,4 +1,5 @@
-"""Rules every staff request passes through: two-factor sign-in and an idle timeout."""
+"""Rules every signed-in request passes through: an idle time-out for everyone, and
+two-factor sign-in for staff."""
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
@@ -22,18 +23,28 @@ def has_totp(user):
     ).exists()
 
 
+def idle_timeout_seconds(user):
+    """How long a session lasts without a request: staff 30 minutes; patients by
+    PATIENT_IDLE_TIMEOUT_MINUTES (a shared or lost phone must not stay signed in)."""
+    if user.needs_mfa:
+        return settings.STAFF_IDLE_TIMEOUT_SECONDS
+    return settings.PATIENT_IDLE_TIMEOUT_SECONDS
+
+
 class StaffSecurityMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.needs_mfa:
-            # Sessions of staff end after 30 idle minutes: every request pushes the
-            # expiry on, so the session store drops it once they stop.
-            request.session.set_expiry(settings.STAFF_IDLE_TIMEOUT_SECONDS)
-            if not request.path.startswith(MFA_SETUP_ALLOWED_PREFIXES) and not has_totp(
-                user
+        if user is not None and user.is_authenticated:
+            # Every request pushes the expiry on, so the session store drops the
+            # session once they stop; static/js/idle-timeout.mjs warns before that.
+            request.session.set_expiry(idle_timeout_seconds(user))
+            if (
+                user.needs_mfa
+                and not request.path.startswith(MFA_SETUP_ALLOWED_PREFIXES)
+                and not has_totp(user)
             ):
                 messages.info(
                     request,

@@ -2,9 +2,10 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dit_portal.core.forms import posted
 
@@ -19,6 +20,14 @@ def your_account(request):
     """Who is signed in and how to change it: the password here, the email address
     through the clinic (nobody adds or switches their own sign-in address)."""
     return render(request, "account/your_account.html")
+
+
+@require_POST
+def keep_alive(request):
+    """The idle notice's "Stay signed in": any request by a signed-in user pushes the
+    session's expiry on (the middleware), so this only answers."""
+    status = 204 if request.user.is_authenticated else 401
+    return HttpResponse(status=status)
 
 
 @never_cache
