@@ -54,6 +54,7 @@ def test_the_notice_is_on_signed_in_pages_only(client, patient, settings):
     client.force_login(patient.user)
     page = client.get(reverse("my_therapy")).content.decode()
     assert 'data-idle-timeout="1200"' in page
+    assert 'data-idle-left="1200"' in page
     assert 'data-idle-warning="300"' in page
     assert "Stay signed in" in page
     assert "<script>" not in page  # the module is a file (CSP: 'self' scripts only)

@@ -15,7 +15,8 @@ function start(notice) {
   const warning = Number(notice.dataset.idleWarning) * 1000;
   const remaining = notice.querySelector("[data-idle-remaining]");
   const form = notice.querySelector("[data-idle-keep-alive]");
-  let expiresAt = Date.now() + timeout;
+  // The server's count started at its last push, which may be before this page.
+  let expiresAt = Date.now() + Number(notice.dataset.idleLeft) * 1000;
   let lastWords = "";
 
   function tick() {
