@@ -243,6 +243,7 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # password and two-factor changes, by email
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "reset_password": "20/m/ip,5/m/key",
@@ -263,7 +264,7 @@ if DEMO_MFA_CODE:
 
 STAFF_IDLE_TIMEOUT_SECONDS = 30 * 60
 PATIENT_IDLE_TIMEOUT_SECONDS = int(env("PATIENT_IDLE_TIMEOUT_MINUTES", "30")) * 60
-IDLE_WARNING_SECONDS = 5 * 60  # the "Stay signed in" notice, before either time-out
+IDLE_WARNING_SECONDS = 5 * 60  # the "Stay signed in" notice comes this long before
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -383,8 +384,7 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
     },
-    # Invitation tokens are taken out (accounts/logredact.py) on the loggers that write
-    # request paths, so every handler sees the redacted record, and on the console.
+    # Invitation tokens out of request paths (accounts/logredact.py), for every handler.
     "filters": {"invitation_tokens": {"()": "dit_portal.accounts.logredact.Redact"}},
     "handlers": {
         "console": {

@@ -1,16 +1,34 @@
 import time
+from urllib.parse import urlsplit
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.authentication import get_authentication_records
 from allauth.core import context
 from allauth.mfa.models import Authenticator
+from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from dit_portal.audit import services as audit
 
 from . import services
+from .middleware import has_totp
+
+SIGNED_IN_MESSAGE = "account/messages/logged_in.txt"
+
+
+def on_site(url):
+    """The same page on SITE_URL: a link in an email never takes its host from the
+    request's Host header (which gave "Hello from 127.0.0.1:8501!")."""
+    parts = urlsplit(url)
+    query = f"?{parts.query}" if parts.query else ""
+    return settings.SITE_URL + parts.path + query
+
+
+def mfa_still_to_set_up(user):
+    return user.is_authenticated and user.needs_mfa and not has_totp(user)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -36,6 +54,36 @@ class AccountAdapter(DefaultAccountAdapter):
         the password the person has just chosen."""
         super().set_password(user, password)
         services.expire_invitations(user)
+
+    def get_reset_password_from_key_url(self, key):
+        return on_site(super().get_reset_password_from_key_url(key))
+
+    def get_email_confirmation_url(self, request, emailconfirmation):
+        return on_site(super().get_email_confirmation_url(request, emailconfirmation))
+
+    def send_mail(self, template_prefix, email, context):
+        """Every allauth email in the portal's words (templates/account/email/
+        portal_base.*): the clinic's name and phone, and PALS for patients. The
+        Clinic row is therapy's; it is found by label, as messaging does."""
+        user = context.get("user")
+        context = {
+            "clinic": apps.get_model("therapy", "Clinic").load(),
+            "site_url": settings.SITE_URL,
+            "to_patient": user is None or not user.needs_mfa,
+            **context,
+        }
+        super().send_mail(template_prefix, email, context)
+
+    def send_notification_mail(self, template_prefix, user, context=None, email=None):
+        context = {"user": user, **(context or {})}
+        super().send_notification_mail(template_prefix, user, context, email)
+
+    def add_message(self, request, level, message_template=None, *args, **kwargs):
+        """Staff who still have to set up two-factor sign-in are not signed in yet in
+        any sense that matters: no "you are signed in" (the setup page says why)."""
+        if message_template == SIGNED_IN_MESSAGE and mfa_still_to_set_up(request.user):
+            return
+        super().add_message(request, level, message_template, *args, **kwargs)
 
     def is_reauthentication_required(self, *, app, **kwargs):
         """Only setting up a first second factor may skip the password: staff sent
