@@ -7,9 +7,11 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
+from gunicorn.config import Config
 
 from dit_portal.accounts.models import Invitation, User
 from dit_portal.audit.models import AuditEvent
+from dit_portal.gunicorn_conf import RedactingLogger
 from patients.models import Patient
 
 from .factories import valid_nhs_number
@@ -228,10 +230,6 @@ def test_no_invitation_token_in_the_logs(client, clinic_admin, caplog):
 def test_the_access_log_leaves_tokens_out():
     """gunicorn's access log (its config, as the Dockerfile runs it) hides tokens
     in the request line, the path and the referrer."""
-    from gunicorn.config import Config
-
-    from dit_portal.gunicorn_conf import RedactingLogger
-
     path = "/accounts/invitation/s3cret-Token_value/"
     logger = RedactingLogger(Config())
     response = type(

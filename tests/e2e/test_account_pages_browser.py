@@ -6,6 +6,8 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
+from dit_portal.accounts.services import create_invitation
+
 from ..factories import TherapistFactory, UserFactory
 from ..helpers import totp_code
 from .test_sign_in import sign_in
@@ -28,8 +30,6 @@ def test_reset_pages_are_accessible_and_in_our_words(page, patient, clinic):
 
 
 def test_invitation_asks_first_and_your_account_page(page, patient, clinic):
-    from dit_portal.accounts.services import create_invitation
-
     invited = UserFactory(full_name="Beth Newcomer", password=None)
     invited.set_unusable_password()
     invited.save()
