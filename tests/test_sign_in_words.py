@@ -1,12 +1,14 @@
 """Sign-in pages and allauth's emails in the portal's own words: links on SITE_URL,
 the clinic's name, phone and PALS lines; no sign-up offers; recovery codes at setup."""
 
+import datetime
 import re
 
 import pytest
 from django.contrib.messages import get_messages
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from .factories import PASSWORD, TherapistFactory
 from .helpers import sign_in, totp_code
@@ -122,3 +124,18 @@ def test_recovery_codes_are_offered_when_two_factor_is_set_up(client, clinic):
     index = client.get(reverse("mfa_index")).content.decode()
     assert "Two-factor sign-in" in index and "Two-Factor Authentication" not in index
     assert "You have 10 unused recovery codes." in index
+
+
+def test_recovery_codes_later_ask_for_the_password_again(client, clinic, clock):
+    """Only the codes just made at setup are shown without asking again."""
+    user = TherapistFactory(totp=False)
+    sign_in(client, user.email)
+    client.get(reverse("mfa_activate_totp"))
+    secret = client.session["mfa.totp.secret"]
+    client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
+    assert client.get(reverse("mfa_view_recovery_codes")).status_code == 200
+
+    clock.move_to(timezone.now() + datetime.timedelta(minutes=10))
+    response = client.get(reverse("mfa_view_recovery_codes"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_reauthenticate"))

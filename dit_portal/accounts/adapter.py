@@ -1,4 +1,5 @@
 import time
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from allauth.account import app_settings as account_settings
@@ -10,6 +11,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from dit_portal.audit import services as audit
 
@@ -25,6 +27,25 @@ def on_site(url):
     parts = urlsplit(url)
     query = f"?{parts.query}" if parts.query else ""
     return settings.SITE_URL + parts.path + query
+
+
+# Where allauth sends staff straight after setting up two-factor sign-in.
+RECOVERY_CODE_PAGES = {"mfa_view_recovery_codes", "mfa_download_recovery_codes"}
+
+
+def showing_codes_just_made(request):
+    """The recovery codes made at setup (or just regenerated, after the password)
+    are shown and may be downloaded for a few minutes without asking again: they
+    are offered as part of the setup, not an action on an existing second factor."""
+    match = request.resolver_match
+    if match is None or match.url_name not in RECOVERY_CODE_PAGES:
+        return False
+    window = timedelta(seconds=account_settings.REAUTHENTICATION_TIMEOUT)
+    return Authenticator.objects.filter(
+        user=request.user,
+        type=Authenticator.Type.RECOVERY_CODES,
+        created_at__gte=timezone.now() - window,
+    ).exists()
 
 
 def mfa_still_to_set_up(user):
@@ -86,18 +107,18 @@ class AccountAdapter(DefaultAccountAdapter):
         super().add_message(request, level, message_template, *args, **kwargs)
 
     def is_reauthentication_required(self, *, app, **kwargs):
-        """Only setting up a first second factor may skip the password: staff sent
-        to set it up straight after signing in are not asked twice. Removing or
-        replacing a second factor, new recovery codes, a new email address or
-        password always ask again, however recent the sign-in."""
+        """Only setting up a first second factor (and seeing the recovery codes it
+        made) may skip the password: staff sent to set it up straight after signing
+        in are not asked twice. Removing or replacing a second factor, new recovery
+        codes, a new email address or password always ask again, however recent
+        the sign-in."""
         if not super().is_reauthentication_required(app=app, **kwargs):
             return False
         request = context.request
-        if (
-            app != "allauth.mfa"
-            or Authenticator.objects.filter(user=request.user).exists()
-        ):
+        if app != "allauth.mfa":
             return True
+        if Authenticator.objects.filter(user=request.user).exists():
+            return not showing_codes_just_made(request)
         records = get_authentication_records(request, request.user)
         window = account_settings.REAUTHENTICATION_TIMEOUT
         return not any(time.time() - record["at"] < window for record in records)
