@@ -384,23 +384,7 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
     },
-    # Invitation tokens out of request paths (accounts/logredact.py), for every handler.
-    "filters": {"invitation_tokens": {"()": "dit_portal.accounts.logredact.Redact"}},
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["invitation_tokens"],
-        }
-    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        "django.request": {"filters": ["invitation_tokens"]},
-        "django.server": {
-            "handlers": ["console"],
-            "filters": ["invitation_tokens"],
-            "propagate": False,
-        },
-    },
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
