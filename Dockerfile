@@ -27,4 +27,5 @@ RUN pip install --no-cache-dir --no-deps --no-build-isolation -e . \
     && mkdir -p var && chown -R portal var
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "dit_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gunicorn_conf.py: the access log without invitation links' tokens.
+CMD ["gunicorn", "-c", "python:dit_portal.gunicorn_conf", "dit_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

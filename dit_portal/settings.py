@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "therapy.clinic.context_processors.clinic",
+                "dit_portal.accounts.context_processors.idle_timeout",
             ],
         },
     },
@@ -242,6 +243,7 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # password and two-factor changes, by email
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "reset_password": "20/m/ip,5/m/key",
@@ -261,6 +263,8 @@ if DEMO_MFA_CODE:
     MFA_TOTP_INSECURE_BYPASS_CODE = DEMO_MFA_CODE
 
 STAFF_IDLE_TIMEOUT_SECONDS = 30 * 60
+PATIENT_IDLE_TIMEOUT_SECONDS = int(env("PATIENT_IDLE_TIMEOUT_MINUTES", "30")) * 60
+IDLE_WARNING_SECONDS = 5 * 60  # the "Stay signed in" notice comes this long before
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

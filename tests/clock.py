@@ -24,7 +24,7 @@ def london(moment):
 class Clock:
     """The `clock` fixture: time-machine's, and the test client it may sign in again.
 
-    Signing in by the clock ends: staff after 30 idle minutes, patients after 8 hours.
+    Signing in by the clock ends: staff and patients after 30 idle minutes.
     Whoever the test client had signed in signs in again after a move, as the same
     person would when they come back days later (`sign_in_again=False` to see the
     expiry itself)."""

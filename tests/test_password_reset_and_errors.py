@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.template.loader import get_template
 from django.urls import reverse
@@ -58,3 +59,23 @@ def test_500_page_renders_without_a_request():
     assert "Sorry, there is a problem with the service" in html
     assert "116 123" in html
     assert "<script>" not in html
+
+
+@pytest.mark.parametrize("who", ["patient", "therapist"])
+def test_nobody_adds_or_changes_their_own_sign_in_address(client, request, who):
+    """The clinic changes sign-in (and reminder) addresses: allauth's email page is
+    replaced by one that says so, and posting to it changes nothing."""
+    user = request.getfixturevalue(who)
+    user = getattr(user, "user", user)  # the patient fixture is a Patient
+    client.force_login(user)
+    page = client.get(reverse("account_email"))
+    assert page.status_code == 200
+    assert b"only the clinic can change it" in page.content
+    assert user.email.encode() in page.content
+
+    response = client.post(
+        reverse("account_email"), {"action_add": "", "email": "new@example.test"}
+    )
+    assert response.status_code == 405
+    assert not EmailAddress.objects.filter(email="new@example.test").exists()
+    assert len(mail.outbox) == 0

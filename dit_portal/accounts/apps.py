@@ -1,6 +1,10 @@
+import logging
+
 from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
+
+from .logredact import Redact
 
 
 class AccountsConfig(AppConfig):
@@ -10,6 +14,12 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         checks.register(mfa_keys_in_production, checks.Tags.security, deploy=True)
+        # Invitation tokens out of the loggers that write request paths (Django's
+        # "Not Found: <path>", the development server's request lines). A logger's
+        # filter rewrites the record before any handler sees it. After LOGGING is
+        # applied: django.setup() configures logging before it readies the apps.
+        for name in ("django.request", "django.server"):
+            logging.getLogger(name).addFilter(Redact())
 
 
 def mfa_keys_in_production(app_configs, **kwargs):

@@ -61,9 +61,18 @@ def find_invitation(token):
         .filter(token_hash=hash_token(token))
         .first()
     )
-    if invitation is None:
+    # A person who has a password (set through the invitation, a reset or the Django
+    # admin) is past their invitation: an old link must not let anyone replace it.
+    if invitation is None or invitation.user.has_usable_password():
         raise InvitationInvalid
     return invitation
+
+
+def expire_invitations(user):
+    """The person now has a password: their unused links stop working."""
+    Invitation.objects.filter(user=user, used_at__isnull=True).update(
+        expires_at=timezone.now()
+    )
 
 
 @transaction.atomic
@@ -75,7 +84,7 @@ def accept_invitation(token, password):
         .filter(token_hash=hash_token(token))
         .first()
     )
-    if invitation is None:
+    if invitation is None or invitation.user.has_usable_password():
         raise InvitationInvalid
     user = invitation.user
     user.set_password(password)

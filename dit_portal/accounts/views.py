@@ -1,9 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dit_portal.core.forms import posted
 
@@ -12,13 +14,38 @@ from . import services
 SESSION_KEY = "invitation_token"
 
 
+@login_required
+@require_GET
+def your_account(request):
+    """Who is signed in and how to change it: the password here, the email address
+    through the clinic (nobody adds or switches their own sign-in address)."""
+    return render(request, "account/your_account.html")
+
+
+@require_POST
+def keep_alive(request):
+    """The idle notice's "Stay signed in": any request by a signed-in user pushes the
+    session's expiry on (the middleware), so this only answers."""
+    status = 204 if request.user.is_authenticated else 401
+    return HttpResponse(status=status)
+
+
 @never_cache
+@require_http_methods(["GET", "POST"])
 def accept_invitation(request, token):
-    """Check the emailed link, then move its token off the URL and into the session."""
+    """The emailed link. Opening it only asks (mail scanners and link previews open
+    links too); the button's POST signs out whoever is signed in and moves the token
+    off the URL into the session."""
     try:
-        services.find_invitation(token)
+        invitation = services.find_invitation(token)
     except services.InvitationInvalid:
         return render(request, "accounts/invitation_invalid.html", status=404)
+    if request.method == "GET":
+        return render(
+            request,
+            "accounts/invitation_confirm.html",
+            {"invited_user": invitation.user},
+        )
     if request.user.is_authenticated:
         logout(request)
     request.session[SESSION_KEY] = token
