@@ -206,6 +206,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "messaging.tasks.dispatch_messages",
         "schedule": 60.0,
     },
+    # Risk flags unacknowledged past the next working day go to the clinic admins
+    # (therapy/risk.py); late by at most this interval.
+    "escalate-risk-flags": {
+        "task": "therapy.tasks.escalate_risk_flags",
+        "schedule": 60.0 * 15,
+    },
     "clear-expired-sessions": {
         "task": "dit_portal.tasks.clear_expired_sessions",
         "schedule": 60.0 * 60,

@@ -67,6 +67,13 @@ def session_context(message):
     }
 
 
+def therapist_context(message):
+    """An escalation names the therapist whose caseload holds the flag (so the clinic
+    knows whom to reach), never the patient."""
+    course = message.course
+    return {"therapist": course.therapist.full_name if course else ""}
+
+
 def course_context(message):
     """A welcome lists the course's booked sessions."""
     booked = message.course.sessions.booked().order_by("start")
@@ -94,13 +101,20 @@ WORDS = {
     Kind.WAITING: Words("waiting"),
     Kind.END_OF_THERAPY: Words("ended"),
 }
-# Staff hear only that something needs their attention, whatever the kind.
+# Staff hear only that something needs their attention, except for the kinds below.
 STAFF = Words("staff")
+# A risk flag is urgent: its subject asks the therapist to sign in today (still no
+# clinical word), and an escalation tells clinic admins that a flag awaits a
+# clinician, never whose or what.
+STAFF_WORDS = {
+    Kind.RISK_FLAG: Words("risk"),
+    Kind.RISK_ESCALATED: Words("risk_escalated", therapist_context),
+}
 
 
 def words_for(message):
     if not message.to_patient:
-        return STAFF
+        return STAFF_WORDS.get(message.kind, STAFF)
     # A kind written for staff (risk) but addressed to a patient: say nothing clinical.
     return WORDS.get(message.kind, WORDS[Kind.WAITING])
 

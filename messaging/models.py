@@ -40,6 +40,11 @@ class Message(models.Model):
         WAITING = "waiting", "Something is waiting in the portal"
         END_OF_THERAPY = "ended", "End of therapy, with PALS contact"
         RISK_FLAG = "risk", "Risk flag raised (to the therapist)"
+        RISK_ESCALATED = (
+            "risk_escalated",
+            "Risk flag not acknowledged in time (to clinic admins)",
+        )
+        FOCUS_REPLY = "focus_reply", "Patient answered the focus (to the therapist)"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to be sent"

@@ -167,6 +167,9 @@ class RiskFlag(models.Model):
         related_name="+",
     )
     acknowledgement = models.TextField(blank=True)
+    # When the clinic was told the flag was still open after the next working day
+    # (therapy/risk.py); set once, so the clinic is told once.
+    escalated_at = models.DateTimeField(null=True, blank=True)
 
     objects = RiskFlagQuerySet.as_manager()
 

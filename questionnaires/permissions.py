@@ -36,6 +36,7 @@ def get_risk_flag_for_therapist(user, public_id):
             "course",
             "acknowledged_by",
             "response__assignment__session",
+            "response__instrument",
         ),
         public_id=public_id,
     )

@@ -9,7 +9,7 @@ from django.urls import reverse
 from therapy.models import Course
 from therapy.phases import phases_for
 
-from . import chart, services
+from . import chart, scoring, services
 from .definitions import DEFINITIONS, GAD7, INTAKE, PHQ9
 from .models import Assignment, Response, RiskFlag
 
@@ -297,4 +297,29 @@ def response_page(response):
             )
             for group in response.instrument.groups
         ],
+    )
+
+
+@dataclass
+class RiskFlagPage:
+    """A risk flag as its therapist reads it: the question that raised it and the
+    answer given (in the patient's words of the scale), and the patient's phone."""
+
+    flag: RiskFlag
+    question: str
+    answer: str
+
+    @property
+    def patient(self):
+        return self.flag.patient
+
+
+def risk_flag_page(flag):
+    definition = flag.response.instrument.definition
+    risk_item = definition.get("risk_item")
+    item = next(i for i in scoring.items(definition) if i["id"] == risk_item)
+    return RiskFlagPage(
+        flag=flag,
+        question=item["text"],
+        answer=services.answer_text(item, flag.response.answers),
     )

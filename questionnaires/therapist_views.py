@@ -58,8 +58,9 @@ def risk_flag(request, public_id):
             messages.success(request, "The risk flag is acknowledged.")
             return redirect("caseload")
     audit.record(request, audit.Action.VIEW, flag, patient=flag.patient)
+    page = selectors.risk_flag_page(flag)
     return render(
         request,
         "questionnaires/risk_flag.html",
-        {"flag": flag, "form": form, "patient": flag.patient},
+        {"page": page, "flag": flag, "form": form, "patient": flag.patient},
     )

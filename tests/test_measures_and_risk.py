@@ -152,5 +152,5 @@ def test_caseload_query_count_does_not_grow_with_risk_flags(
     therapist_client, course, django_assert_max_num_queries
 ):
     _raise_flag(course)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):  # with its to-do list: test_query_counts
         therapist_client.get(reverse("caseload"))

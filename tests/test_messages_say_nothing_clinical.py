@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from messaging import outbox
 from messaging.models import Message
+from questionnaires import services as questionnaires
+from questionnaires.models import RiskFlag
 from therapy.ending import discharge, focus
 from therapy.ending import letter as letters
 from therapy.notes import services as notes
@@ -35,6 +37,8 @@ def test_no_message_carries_clinical_content(course, clinic, patient, therapist,
     begin_session(clock, course, 13)
     letter = letters.save_letter(course, by=therapist, data=LETTER)
     letters.share_letter(letter, by=therapist, session=course.sessions.get(number=14))
+    # Discharge waits for the risk flag to be answered.
+    questionnaires.acknowledge_risk(RiskFlag.objects.get(), by=therapist, note=NOTE)
     discharge.discharge_course(course, by=therapist, status="completed")
 
     kinds = set(Message.objects.values_list("kind", flat=True))

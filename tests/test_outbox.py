@@ -133,11 +133,23 @@ def everything(course, clinic, clinic_admin, patient, therapist):
     queueing.queue_message("ended", patient.user, course=course)
     queueing.queue_message("offer", patient.user, course=course)
     queueing.queue_message("risk", therapist, course=course, key="risk:1")
+    queueing.queue_message("focus_reply", therapist, course=course, key="focus:1")
+    queueing.queue_message(
+        "risk_escalated", clinic_admin, course=course, key="risk-escalated:1"
+    )
     return course
 
 
+# What each kind tells staff: only that something needs them (a risk flag: today;
+# an escalation: that a flag awaits a clinician, never whose or what).
+STAFF_WORDS = {
+    "risk": "needs your response today",
+    "risk_escalated": "A risk flag is waiting for a clinician's response",
+}
+
+
 def test_every_message_ends_with_the_clinic_and_pals_and_says_nothing_clinical(
-    everything, clinic, patient, therapist
+    everything, clinic, patient, therapist, clinic_admin
 ):
     sent = send_all()
     kinds = {
@@ -162,8 +174,10 @@ def test_every_message_ends_with_the_clinic_and_pals_and_says_nothing_clinical(
                 text.strip().splitlines()[-1].startswith("Patient Advice and Liaison")
             )
         else:
-            assert row.recipient == therapist
-            assert "needs your attention" in text
+            assert row.recipient == (
+                clinic_admin if row.kind == "risk_escalated" else therapist
+            )
+            assert STAFF_WORDS.get(row.kind, "needs your attention") in text
             assert patient.full_name not in text + html + subject
 
 

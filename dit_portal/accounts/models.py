@@ -41,6 +41,10 @@ class UserManager(BaseUserManager):
         )
 
 
+# Titles a greeting skips to reach a first name.
+TITLES = frozenset({"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor"})
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in: a patient, a therapist or a clinic admin."""
 
@@ -82,7 +86,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name
 
     def get_short_name(self):
-        return self.full_name.split(" ")[0] if self.full_name else self.email
+        """What a message's greeting calls the person: their first name, after any
+        title ("Dr Sam Okafor" is "Sam"). With a title and one name only ("Dr
+        Okafor"), the whole name, as "Hello Okafor," would be rude."""
+        words = self.full_name.split()
+        untitled = list(words)
+        while untitled and untitled[0].rstrip(".").lower() in TITLES:
+            untitled.pop(0)
+        if len(untitled) < 2 and len(untitled) < len(words):
+            return " ".join(words)
+        return untitled[0] if untitled else self.email
 
     @property
     def is_patient(self):

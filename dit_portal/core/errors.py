@@ -41,6 +41,18 @@ class FocusError(ServiceError):
     """A focus, goodbye-letter or discharge rule refused the change."""
 
 
+class RiskFlagOpen(FocusError):
+    """A course cannot close while one of its risk flags waits for its therapist; the
+    page links to the flag (`flag_id`, its public id)."""
+
+    def __init__(self, flag_id):
+        super().__init__(
+            "This course cannot be closed while a risk flag is open. "
+            "Its therapist must acknowledge the flag first."
+        )
+        self.flag_id = flag_id
+
+
 class QuestionnaireError(ServiceError):
     """A questionnaire rule refused the change."""
 

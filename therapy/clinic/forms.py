@@ -32,6 +32,7 @@ class ClinicSettingsForm(forms.ModelForm):
             "pals_email",
             "pals_hours",
             "urgent_help_text",
+            "typical_wait_weeks",
             "session_minutes",
             "course_sessions",
             "cancellation_notice_hours",

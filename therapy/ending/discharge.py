@@ -5,17 +5,35 @@ from django.db import transaction
 from django.utils import timezone
 
 from dit_portal.audit import services as audit
-from dit_portal.core.errors import FocusError
+from dit_portal.core.errors import FocusError, RiskFlagOpen
 from messaging.models import Message
 from messaging.queueing import drop_reminders, queue_message
 from patients.models import Patient
 from therapy.models import Course, Session
 
+# The reason discharge gives the sessions it cancels. The patient's page tells them
+# apart by it: "Not needed: therapy ended", not "Cancelled by the clinic".
+ENDED_REASONS = {
+    Course.Status.COMPLETED: "Course completed",
+    Course.Status.DROPPED_OUT: "Course ended early",
+}
+
+
+def ended_with_course(session):
+    """Whether discharge cancelled this session (it was never needed)."""
+    return (
+        session.status == Session.Status.CANCELLED_BY_CLINIC
+        and session.change_reason in ENDED_REASONS.values()
+        and session.course.is_closed
+    )
+
 
 def discharge_course(course, *, by, status, reason="", ip=None):
     """Close the course: completed, or dropped out with a reason. Sessions still to
     come are cancelled (their reminders stop; no replacement is booked), the patient's
-    status follows, and they get the end-of-therapy message with the PALS contact."""
+    status follows, and they get the end-of-therapy message with the PALS contact.
+    Refused while a risk flag of the course is open: a patient must not leave the
+    caseload with a risk nobody has answered."""
     reason = reason.strip()
     if status not in Course.CLOSED_STATUSES:
         raise FocusError("Choose how the course ended.")
@@ -26,11 +44,13 @@ def discharge_course(course, *, by, status, reason="", ip=None):
         course = Course.objects.select_for_update().get(pk=course.pk)
         if course.is_closed:
             raise FocusError("This course has already been closed.")
+        flag = course.risk_flags.open().first()
+        if flag is not None:
+            raise RiskFlagOpen(flag.public_id)
         Patient.objects.select_for_update().filter(pk=course.patient_id).first()
-        label = "completed" if status == Course.Status.COMPLETED else "ended early"
         for session in course.sessions.booked().filter(start__gt=now):
             session.status = Session.Status.CANCELLED_BY_CLINIC
-            session.change_reason = f"Course {label}"
+            session.change_reason = ENDED_REASONS[status]
             session.save(update_fields=["status", "change_reason", "updated_at"])
             drop_reminders(session)
         course.status = status

@@ -98,7 +98,8 @@ def share_focus(focus, *, by, ip=None):
 def respond_to_focus(focus, *, agree, comment="", by=None, ip=None):
     """The patient agrees the shared focus, or asks to talk about it (with an
     optional comment). Agreeing records the session it was agreed at; the first
-    agreement ends the initial phase. Only the patient answers, so `by` is the
+    agreement ends the initial phase. Either way the therapist is sent a message
+    (nothing of the answer in it); a wish to talk waits on their caseload's to-do list. Only the patient answers, so `by` is the
     course's patient unless given."""
     with transaction.atomic():
         course = lock_open_course(focus.course)
@@ -128,6 +129,14 @@ def respond_to_focus(focus, *, agree, comment="", by=None, ip=None):
         else:
             focus.status = FocusAgreement.Status.TALK
         focus.save()
+        # The therapist hears that the patient answered (agreed or asked to talk),
+        # in staff words that say only that something needs their attention.
+        queue_message(
+            Message.Kind.FOCUS_REPLY,
+            course.therapist,
+            course=course,
+            key=f"focus-reply:{focus.public_id}",
+        )
         action = audit.Action.AGREE if agree else audit.Action.CHANGE
         audit.record_change(by, action, focus, patient=course.patient, ip=ip)
         return focus

@@ -10,10 +10,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from dit_portal.audit import services as audit
-from dit_portal.core.errors import FocusError
+from dit_portal.core.errors import FocusError, RiskFlagOpen
 from dit_portal.core.forms import posted
 from therapy.clinic.context_processors import clinic as clinic_context
 from therapy.models import GoodbyeLetter
@@ -241,6 +243,14 @@ def _closed_message(course):
     )
 
 
+def _open_flag_error(error, course, user):
+    """The refusal, with a link to the flag for the one who can acknowledge it."""
+    if user != course.therapist:
+        return error.message
+    url = reverse("risk_flag", args=[error.flag_id])
+    return format_html('{} <a href="{}">Open the risk flag</a>', error.message, url)
+
+
 @login_required
 def discharge(request, public_id):
     course = get_course_to_close(request.user, public_id)
@@ -257,6 +267,8 @@ def discharge(request, public_id):
                 reason=form.cleaned_data["reason"],
                 ip=audit.client_ip(request),
             )
+        except RiskFlagOpen as error:
+            form.add_error(None, _open_flag_error(error, course, request.user))
         except FocusError as error:
             form.add_error(None, error.message)
         else:

@@ -58,6 +58,16 @@ class Clinic(models.Model):
             "to Samaritans at any time on 116 123 (free, day or night)."
         ),
     )
+    typical_wait_weeks = models.PositiveSmallIntegerField(
+        "typical wait in weeks",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(104)],
+        help_text=(
+            "How long people usually wait from referral to a first session. "
+            "Shown to patients on the waiting list; leave it blank to show nothing."
+        ),
+    )
     session_minutes = models.PositiveSmallIntegerField(
         "session length in minutes",
         default=50,

@@ -15,6 +15,7 @@ from patients.models import Patient
 from questionnaires import services as questionnaires
 from therapy import phases
 from therapy.ending import focus
+from therapy.ending.discharge import ended_with_course
 from therapy.models import ClinicalNote, Course, FocusAgreement, GoodbyeLetter, Session
 from therapy.notes.services import why_no_note
 
@@ -32,6 +33,8 @@ PATIENT_STATUS = {
     Session.Status.CANCELLED_BY_CLINIC: "Cancelled by the clinic",
     Session.Status.DID_NOT_ATTEND: "Missed",
 }
+# Sessions discharge cancelled were never needed, not cancelled on the patient.
+NOT_NEEDED = "Not needed: therapy ended"
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,8 @@ class MyTherapy:
     course: Course | None
     is_referred: bool
     is_in_therapy: bool
+    # The course has closed: no more changes online; say where to find help again.
+    is_ended: bool = False
     sessions: list[SessionRow] = field(default_factory=list)
     next_session: SessionRow | None = None
     # The questionnaires waiting for the patient.
@@ -90,6 +95,7 @@ def my_therapy(user, patient, course, clinic, now=None):
         course=course,
         is_referred=patient.status == Patient.Status.REFERRED,
         is_in_therapy=patient.status == Patient.Status.IN_THERAPY,
+        is_ended=course is not None and course.is_closed,
     )
     if course is None:
         return page
@@ -122,7 +128,9 @@ def _patient_row(session, course, clinic, now):
     return SessionRow(
         session=session,
         phase_label=phases.label_text(course, session, now),
-        patient_status=PATIENT_STATUS[session.status],
+        patient_status=(
+            NOT_NEEDED if ended_with_course(session) else PATIENT_STATUS[session.status]
+        ),
         may_change=may_change,
         inside_notice=session.is_booked and session.start > now and not may_change,
     )

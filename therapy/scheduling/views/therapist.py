@@ -17,24 +17,26 @@ from dit_portal.audit import services as audit
 from dit_portal.core.errors import BookingError
 from dit_portal.core.forms import posted
 from dit_portal.core.timefmt import local, monday_of
-from questionnaires import services as questionnaires
 from therapy.clinic.context_processors import clinic as clinic_context
 from therapy.models import Session
 from therapy.permissions import get_course_for, get_session_for
 
 from .. import selectors, services
 from ..forms import AttendanceForm, WeekForm, replacement_text
+from ..todo import todo as todo_for
 
 
 @therapist_required
 def caseload(request):
     audit.record(request, audit.Action.VIEW, object_type="therapy.Caseload")
+    todo = todo_for(request.user)
     return render(
         request,
         "therapy/caseload.html",
         {
             "patients": selectors.caseload(request.user),
-            "risk_flags": list(questionnaires.open_flags_for(request.user)),
+            "todo": todo,
+            "risk_flags": todo.risk_flags,
         },
     )
 
