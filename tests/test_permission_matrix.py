@@ -30,6 +30,16 @@ ROLES = (
 
 # name: (what its argument points at, GET statuses, POST statuses), in ROLES order.
 EXPECTED = {
+    "account_email": (
+        None,
+        (302, 200, 200, 200, 200, 200, 302),
+        (302, 405, 405, 405, 405, 405, 302),
+    ),
+    "keep_alive": (
+        None,
+        (405, 405, 405, 405, 405, 405, 405),
+        (401, 204, 204, 204, 204, 204, 401),
+    ),
     "accept_invitation": (
         "token",
         (404, 404, 404, 404, 404, 404, 404),
