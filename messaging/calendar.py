@@ -61,7 +61,7 @@ def session_event(session, clinic, now):
         f"DTSTART:{utc_stamp(session.start)}",
         f"DTEND:{utc_stamp(session.end)}",
         f"SEQUENCE:{int(session.updated_at.timestamp()) if session.updated_at else 0}",
-        f"SUMMARY:{escape(f'Appointment at {clinic.name}')}",
+        f"SUMMARY:{escape(f'Appointment: {clinic.name_outside_portal}')}",
         f"DESCRIPTION:{escape(description)}",
     ]
     if location:

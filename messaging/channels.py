@@ -42,7 +42,7 @@ def short_day(session):
 
 
 def subject_prefix(clinic):
-    return clinic.name if clinic.subjects_name_service else clinic.portal_name
+    return clinic.name_outside_portal
 
 
 def portal_url(name="home"):

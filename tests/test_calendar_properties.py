@@ -96,7 +96,9 @@ def test_a_calendar_reads_back_as_written(planned, clinic, now):
         assert event.decoded("DTSTART") == session.start
         assert event.decoded("DTEND") == session.end
         assert event.decoded("DTSTAMP") == now
-        assert str(event["SUMMARY"]) == as_read(f"Appointment at {clinic.name}")
+        assert str(event["SUMMARY"]) == as_read(
+            f"Appointment: {clinic.name_outside_portal}"
+        )
         description = str(event["DESCRIPTION"])
         assert description.startswith("To change this appointment, sign in")
         assert as_read(clinic.phone) in description

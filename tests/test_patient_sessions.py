@@ -162,13 +162,25 @@ def test_calendar_file_for_the_whole_course(patient_client, course, clinic):
 
 def test_calendar_text_is_escaped_and_folded(course, clinic):
     clinic.name = "St Mary's; Clinic, London \\ Riverside " + "é" * 80
+    clinic.subjects_name_service = True  # the clinic lets its name be seen
     first = session(course, 1)
     text = build_calendar([first], clinic)
     (event,) = parse_ics(text)
-    assert event["SUMMARY"].startswith("Appointment at St Mary's\\; Clinic\\, London")
+    assert event["SUMMARY"].startswith("Appointment: St Mary's\\; Clinic\\, London")
     assert "\\\\" in event["SUMMARY"]
     assert escape("a\nb") == "a\\nb"
     assert fold("x" * 80) == "x" * 75 + "\r\n " + "x" * 5
+
+
+def test_a_calendar_entry_does_not_name_the_service_unless_the_clinic_allows(
+    course, clinic
+):
+    """Calendars are shared and synced: by default an entry says the portal's name,
+    not a service name that may say 'therapy'."""
+    clinic.name = "Riverside Psychological Therapies"
+    (event,) = parse_ics(build_calendar([session(course, 1)], clinic))
+    assert "Therapies" not in event["SUMMARY"]
+    assert event["SUMMARY"] == f"Appointment: {clinic.portal_name}"
 
 
 # Picking an offered first time ------------------------------------------------------

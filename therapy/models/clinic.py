@@ -133,6 +133,13 @@ class Clinic(models.Model):
         return parse_lead_hours(self.reminder_lead_hours)
 
     @property
+    def name_outside_portal(self):
+        """The name on anything seen outside the portal (email subjects, calendar
+        entries): the portal's, unless the clinic allows its own, which may say
+        'therapy' to whoever glances at an inbox or a shared calendar."""
+        return self.name if self.subjects_name_service else self.portal_name
+
+    @property
     def notice(self):
         """How far ahead patients must cancel, move or book online."""
         return datetime.timedelta(hours=self.cancellation_notice_hours)
