@@ -138,7 +138,9 @@ def test_calendar_file_for_one_session(patient_client, course, clinic):
     assert utc(event["DTEND"]) == first.end
     assert utc(event["DTSTART"]).astimezone(LONDON).time() == datetime.time(10, 0)
     assert event["SUMMARY"].startswith("Appointment")
-    assert clinic.name in event["SUMMARY"]
+    # The portal's name, not the service's (issue 13: calendars are shared).
+    assert clinic.portal_name in event["SUMMARY"]
+    assert clinic.name not in event["SUMMARY"]
     assert event["LOCATION"] == "Room 1"
     assert AuditEvent.objects.filter(
         action="export", object_id=str(first.public_id)
