@@ -247,7 +247,7 @@ def measures_page(course):
     scores = services.course_scores(course, responses)
     numbers = [n for points in scores.values() for n, _, _ in points]
     last = max([course.planned_sessions, *numbers])
-    sessions = list(course.sessions.only("number", "start"))
+    sessions = list(course.sessions.only("number", "start", "status"))
     phases = phases_for(course, sessions, range(1, last + 2))
     intake = [r for r in responses if r.assignment.code == INTAKE]
     flags = RiskFlag.objects.filter(course=course).select_related(

@@ -72,6 +72,7 @@ def test_every_view_of_measures_and_responses_is_audited(therapist_client, cours
 
 def test_measures_page_runs_a_fixed_number_of_queries(therapist_client, course):
     _fill(course, 1)
+    therapist_client.get(_measures_url(course))  # a session's first request saves it
     with CaptureQueriesContext(connection) as one:
         assert therapist_client.get(_measures_url(course)).status_code == 200
     _fill_rest = list(course.sessions.order_by("number"))[1:16]
