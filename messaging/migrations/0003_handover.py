@@ -15,7 +15,7 @@ def mark_rows_already_sending(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("messaging", "0001_initial"),
+        ("messaging", "0002_staff_message_kinds"),
     ]
 
     operations = [
