@@ -8,17 +8,30 @@
   UPDATE pending -> sending. Only one task can win; a duplicate or redelivered task
   finds the row no longer pending and does nothing.
 - The send then locks the row, re-checks it is still wanted (a cancelled or moved
-  session's reminder is not), sends by each channel not yet done, and records the
-  outcome in the same transaction. A cancel or move waits for a send under way.
+  session's reminder is not) and composes the words. Only then does it commit the
+  handover mark (`handed_over_at`), and in a second transaction it locks the row
+  again, sends by each channel not yet done and records the outcome. A cancel or
+  move waits for a send under way, or stops it before it starts.
 - Failures go back to pending with a later `due_at` (1, 4, 9, 16 minutes...) until
   MESSAGE_MAX_ATTEMPTS, then the row is failed and shown to clinic admins, who can
   resend it. Retries live in the database, not in the broker.
 
-At most once: if a worker dies after the email left but before the outcome committed,
-the row stays "sending" and is never sent again automatically. After STUCK_AFTER the
-dispatcher marks it failed with a note that it may have arrived, for an admin to check
-before resending. We chose this over at-least-once because a duplicate or late
-reminder to a mental-health patient is worse than a visible failure.
+Never left, or may have left. A worker that dies leaves its row "sending". Without
+the handover mark, nothing was handed to a mail server or Notify: after
+NEVER_LEFT_AFTER the dispatcher puts it back to pending and hands it out again in
+the same run, to be sent once (the claim already counted the attempt). With the mark, it may have arrived: it
+is never sent again automatically; after STUCK_AFTER the dispatcher marks it failed
+with a note saying so, for an admin to check before resending. We chose this over
+at-least-once because a duplicate reminder to a mental-health patient is worse than
+a visible failure.
+
+The window that remains: the mark is committed before the SMTP connection is opened
+(or the Notify request made), so a worker that dies after the mark but before the
+server accepted the message is shown as "may have arrived" although it did not. The
+mark cannot come later: the moment a server accepts a message is inside its reply,
+and no commit can sit between that and the message having left. The window holds
+only the row lock, the connection and the outcome; the checks and the composing
+come before it.
 """
 
 import datetime
@@ -42,8 +55,10 @@ log = logging.getLogger(__name__)
 SEND_TASK = "messaging.tasks.send_message"  # by name: tasks.py imports this module
 BATCH = 500
 REQUEUE_AFTER = datetime.timedelta(minutes=5)  # handed to a broker that lost it?
+NEVER_LEFT_AFTER = datetime.timedelta(minutes=2)  # a worker died before the handover
 STUCK_AFTER = datetime.timedelta(minutes=15)  # a worker died mid-send
 STUCK_NOTE = "Interrupted while sending: it may have arrived. Check before resending."
+NEVER_LEFT_NOTE = "Interrupted before it was handed over: it did not leave."
 
 
 # Dispatch -----------------------------------------------------------------------------
@@ -107,23 +122,49 @@ def dispatch(now=None, batch=BATCH):
 
 
 def sweep_stuck(now=None):
-    """Rows left "sending" by a worker that died: failed, never re-sent by themselves.
-    A row locked by a send in progress is skipped."""
+    """Rows left "sending" by a worker that died. Not handed over after
+    NEVER_LEFT_AFTER: back to pending, due as before, so this dispatch sends it again
+    (the claim counted the attempt; a row that keeps killing its worker fails after
+    MESSAGE_MAX_ATTEMPTS). Handed over, after STUCK_AFTER: failed, never re-sent by
+    itself. A row locked by a send in progress is skipped."""
     now = now or timezone.now()
+    sending = Message.objects.filter(status=Message.Status.SENDING)
     with transaction.atomic():
-        stuck = list(
-            Message.objects.filter(
-                status=Message.Status.SENDING, claimed_at__lt=now - STUCK_AFTER
+        never_left = list(
+            sending.filter(
+                handed_over_at__isnull=True, claimed_at__lt=now - NEVER_LEFT_AFTER
             )
             .select_for_update(skip_locked=True)
             .values_list("pk", flat=True)
         )
-        if stuck:
-            Message.objects.filter(pk__in=stuck).update(
-                status=Message.Status.FAILED, last_error=STUCK_NOTE
+        stuck = list(
+            sending.filter(
+                handed_over_at__isnull=False, claimed_at__lt=now - STUCK_AFTER
             )
-            log.warning("%s message(s) interrupted while sending", len(stuck))
-    return len(stuck)
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)
+        )
+        rows = Message.objects.filter(pk__in=never_left)
+        rows.filter(attempts__lt=settings.MESSAGE_MAX_ATTEMPTS).update(
+            status=Message.Status.PENDING,
+            enqueued_at=None,
+            claimed_at=None,
+            last_error=NEVER_LEFT_NOTE,
+        )
+        rows.filter(status=Message.Status.SENDING).update(
+            status=Message.Status.FAILED, last_error=NEVER_LEFT_NOTE
+        )
+        Message.objects.filter(pk__in=stuck).update(
+            status=Message.Status.FAILED, last_error=STUCK_NOTE
+        )
+    if never_left:
+        log.warning(
+            "%s message(s) interrupted before the handover: sending again",
+            len(never_left),
+        )
+    if stuck:
+        log.warning("%s message(s) interrupted while sending", len(stuck))
+    return len(never_left) + len(stuck)
 
 
 # Send ---------------------------------------------------------------------------------
@@ -133,17 +174,21 @@ def claim(pk, now, handed_out=None):
     """Pending -> sending, only if it is still pending, and only by the task of its
     latest hand-out (`handed_out`, the row's `enqueued_at`), or, without one, only
     once it is due: a duplicate, stale or stray task neither sends early nor skips a
-    retry's wait. True for exactly one caller."""
+    retry's wait. Returns the claim's time (the worker's token: a row swept back and
+    claimed again is no longer this worker's) for exactly one caller, else None."""
     rows = Message.objects.filter(pk=pk, status=Message.Status.PENDING)
     if handed_out is not None:
         rows = rows.filter(enqueued_at=handed_out)
     else:
         rows = rows.filter(due_at__lte=now)
-    return bool(
-        rows.update(
-            status=Message.Status.SENDING, attempts=F("attempts") + 1, claimed_at=now
-        )
+    claimed = timezone.now()  # the real clock, as the sweep reads it
+    won = rows.update(
+        status=Message.Status.SENDING,
+        attempts=F("attempts") + 1,
+        claimed_at=claimed,
+        handed_over_at=None,
     )
+    return claimed if won else None
 
 
 def not_needed(message, now):
@@ -184,26 +229,34 @@ def send(pk, now=None, handed_out=None):
     now = now or timezone.now()
     if isinstance(handed_out, str):
         handed_out = datetime.datetime.fromisoformat(handed_out)
-    if not claim(pk, now, handed_out):
+    claimed = claim(pk, now, handed_out)
+    if claimed is None:
         log.info("Message %s is not pending: nothing to send", pk)
         return "skipped"
-    return send_claimed(pk, now)
+    return send_claimed(pk, now, claimed)
 
 
-def send_claimed(pk, now=None):
-    """The send proper, for a row this worker claimed."""
+def still_ours(pk, claimed=None):
+    """Rows matching `pk` only while it is "sending" under this worker's claim."""
+    rows = Message.objects.filter(pk=pk, status=Message.Status.SENDING)
+    return rows if claimed is None else rows.filter(claimed_at=claimed)
+
+
+def send_claimed(pk, now=None, claimed=None):
+    """The send proper, for a row this worker claimed (at `claimed`): check and
+    compose, commit the handover mark, then send and record the outcome."""
     now = now or timezone.now()
     clinic = channels.clinic()
     with transaction.atomic():
         message = (
-            Message.objects.select_for_update(of=("self",))
+            still_ours(pk, claimed)
+            .select_for_update(of=("self",))
             .select_related(
                 "recipient__patient", "session__room", "session__course", "course"
             )
-            .filter(pk=pk, status=Message.Status.SENDING)
             .first()
         )
-        if message is None:  # cancelled while we claimed it
+        if message is None:  # cancelled (or swept back) since we claimed it
             return "cancelled"
         reason = not_needed(message, now)
         wanted = channels.channels_for(message) if not reason else []
@@ -213,7 +266,15 @@ def send_claimed(pk, now=None):
             message.save(update_fields=["status", "last_error"])
             return "not needed"
         composed = channels.compose(message, clinic, now)
+        # The mark commits here, before any connection to a mail server or Notify.
         message.channels = ", ".join(wanted)
+        message.handed_over_at = timezone.now()
+        message.save(update_fields=["channels", "handed_over_at"])
+    with transaction.atomic():
+        # The lock a cancel or move waits for; only the status can have changed.
+        locked = still_ours(pk, claimed).select_for_update().values_list("pk")
+        if not locked.first():  # cancelled between the mark and the send: never left
+            return "cancelled"
         errors, permanent = [], False
         for channel in wanted:
             done_field = f"{channel}_sent_at"
@@ -245,6 +306,7 @@ def record_outcome(message, errors, permanent=False):
     message.status = Message.Status.PENDING
     message.due_at = timezone.now() + channels.backoff(message.attempts)
     message.enqueued_at = None
+    message.handed_over_at = None  # it is known how this attempt ended
     return "retry"
 
 
@@ -266,6 +328,7 @@ def resend(message, *, by, ip=None):
                 attempts=0,
                 enqueued_at=now,
                 claimed_at=None,
+                handed_over_at=None,
             )
             if reset:
                 audit.record_change(by, audit.Action.CHANGE, message, ip=ip)
