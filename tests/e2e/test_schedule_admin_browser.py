@@ -99,8 +99,14 @@ def test_resource_pages_are_accessible(
         f"/schedule/patients/{course.patient.public_id}/offer/",
         "/clinic/messages/",
         "/clinic/messages/?status=pending",
+        "/schedule/waiting-list/",
+        "/patients/",
+        f"/patients/{course.patient.public_id}/",
+        f"/patients/{course.patient.public_id}/audit/",
+        f"/courses/{course.public_id}/timeline/",
+        "/clinic/settings/",
     ]:
-        page.visit(path)
+        assert page.visit(path).ok, path
         page.assert_accessible()
 
     page.visit(f"/schedule/hours/{therapist.pk}/")
