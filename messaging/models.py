@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from .explain import explain
+
 
 class MessageQuerySet(models.QuerySet):
     def pending(self):
@@ -78,6 +80,11 @@ class Message(models.Model):
         help_text="Names the event (e.g. 'letter:<id>') so it is sent once.",
     )
     lead_hours = models.PositiveSmallIntegerField(null=True, blank=True)
+    moved_from = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="A moved session's time before the move: the notice names it.",
+    )
     due_at = models.DateTimeField()
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.PENDING
@@ -148,6 +155,11 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.get_status_display()})"
+
+    @property
+    def error_explained(self):
+        """The recorded error in plain words, for the message log (may be empty)."""
+        return explain(self.last_error)
 
     @property
     def is_failed(self):

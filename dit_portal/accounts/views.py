@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.forms import SetPasswordForm
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -8,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 from dit_portal.core.forms import posted
 
 from . import services
+from .forms import InvitedPasswordForm
 
 SESSION_KEY = "invitation_token"
 
@@ -33,7 +33,7 @@ def set_invited_password(request):
         invitation = services.find_invitation(token or "")
     except services.InvitationInvalid:
         return render(request, "accounts/invitation_invalid.html", status=404)
-    form = SetPasswordForm(invitation.user, posted(request))
+    form = InvitedPasswordForm(invitation.user, posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.accept_invitation(token, form.cleaned_data["new_password1"])

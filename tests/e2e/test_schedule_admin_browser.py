@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from dit_portal.core import timefmt
+from messaging.models import Message
 from therapy.models import Closure
 
 from ..factories import PASSWORD, next_weekday, working_week
@@ -87,6 +88,11 @@ def test_resource_pages_are_accessible(
     day = timefmt.local(course.sessions.get(number=2).start).date()
     closure = Closure.objects.create(
         start_date=day, end_date=day, reason="Staff training"
+    )
+    # A failed message, so the log shows its explanation and its Send again button.
+    failed = Message.objects.filter(course=course).first()
+    Message.objects.filter(pk=failed.pk).update(
+        status="failed", last_error="email: SMTPRecipientsRefused; sms: HTTPError 400"
     )
     for path in [
         "/schedule/resources/",

@@ -30,9 +30,17 @@ def lock(therapist, patient, room):
         Room.objects.select_for_update().filter(pk=room.pk).first()
 
 
-def taken(therapist, patient, room, around, minutes, exclude=None):
+def taken(therapist, patient, room, around, minutes, exclude=None, because=""):
+    """The refusal of a time another booking holds. `because` says who is busy (the
+    Clash words: "the room is booked then"), as the check before booking found it;
+    a race lost at the database constraint has no such words and was just taken."""
+    words = (
+        f"That time cannot be booked: {because}"
+        if because
+        else ("That time has just been taken")
+    )
     return SlotTaken(
-        "That time has just been taken. Here are the nearest free times.",
+        f"{words}. Here are the nearest free times.",
         nearest_free(
             therapist=therapist,
             around=around,
@@ -101,7 +109,15 @@ def check_single_slot(
         return
     minutes = int((end - start).total_seconds() // 60)
     if conflicts[0].is_taken:
-        raise taken(therapist, patient, room, start, minutes, exclude=exclude)
+        raise taken(
+            therapist,
+            patient,
+            room,
+            start,
+            minutes,
+            exclude=exclude,
+            because=conflicts[0].reason,
+        )
     raise BookingError(
         f"That time cannot be booked: {conflicts[0].reason}.",
         nearest_free(

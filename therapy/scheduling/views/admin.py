@@ -115,10 +115,7 @@ def move_session(request, public_id):
 
 
 def _with_alternatives(error):
-    if isinstance(error, errors.SlotTaken):
-        text = "That time has just been taken. Here are the nearest free times."
-    else:
-        text = error.message
+    text = error.message  # a SlotTaken's says who is busy and offers the nearest
     if error.alternatives:
         if not isinstance(error, errors.SlotTaken):
             text += " Here are the nearest free times."
@@ -336,8 +333,9 @@ def offer_slots(request, public_id):
 
 def _offered_text(patient, starts):
     times = "; ".join(when(start) for start in starts)
+    count = "One time" if len(starts) == 1 else f"{len(starts)} times"
     return (
-        f"{len(starts)} time(s) offered to {patient.full_name}: {times}. "
+        f"{count} offered to {patient.full_name}: {times}. "
         "They can choose one in the portal."
     )
 
