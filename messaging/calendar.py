@@ -49,6 +49,8 @@ def utc_stamp(moment):
 def session_event(session, clinic, now):
     """The lines of one VEVENT."""
     location = session.room.name if session.room_id else session.video_link
+    if session.room_id and clinic.address_line:
+        location += f", {clinic.address_line}"
     cancelled = session.is_cancelled
     description = "To change this appointment, sign in to the portal"
     if clinic.phone:

@@ -64,6 +64,7 @@ def session_context(message):
         "session": session,
         "when": uk_time(session.start),
         "day": short_day(session),
+        "moved_from": uk_time(message.moved_from) if message.moved_from else "",
     }
 
 

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from .explain import explain
+
 
 class MessageQuerySet(models.QuerySet):
     def pending(self):
@@ -83,6 +85,11 @@ class Message(models.Model):
         help_text="Names the event (e.g. 'letter:<id>') so it is sent once.",
     )
     lead_hours = models.PositiveSmallIntegerField(null=True, blank=True)
+    moved_from = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="A moved session's time before the move: the notice names it.",
+    )
     due_at = models.DateTimeField()
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.PENDING
@@ -158,6 +165,11 @@ class Message(models.Model):
         return f"{self.get_kind_display()} ({self.get_status_display()})"
 
     @property
+    def error_explained(self):
+        """The recorded error in plain words, for the message log (may be empty)."""
+        return explain(self.last_error)
+
+    @property
     def is_failed(self):
         return self.status == self.Status.FAILED
 
@@ -167,11 +179,12 @@ class Message(models.Model):
 
     @property
     def log_label(self):
-        """What the message log calls it. A message to staff says only that it went
-        to staff: its kind (a risk flag, say) is clinical context an admin does not
-        need to run the outbox."""
-        if not self.to_patient:
-            return "Message to staff: please sign in"
+        """What the message log calls it. The therapist's risk-flag message is shown
+        only as a message to a therapist: that a patient's answer raised a flag is
+        clinical context an admin does not need to run the outbox (an escalation to
+        admins, which says only that a flag awaits a clinician, keeps its name)."""
+        if self.kind == self.Kind.RISK_FLAG:
+            return "Message to a therapist: please sign in today"
         return self.get_kind_display()
 
     @property

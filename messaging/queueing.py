@@ -13,7 +13,15 @@ from .models import Message
 
 
 def queue_message(
-    kind, recipient, *, course=None, session=None, due_at=None, lead=None, key=""
+    kind,
+    recipient,
+    *,
+    course=None,
+    session=None,
+    due_at=None,
+    lead=None,
+    key="",
+    moved_from=None,
 ):
     """Write one outbox row in the caller's transaction; messaging/outbox.py sends it.
 
@@ -23,6 +31,8 @@ def queue_message(
     down, the periodic dispatch sends it later)."""
     now = timezone.now()
     due_at = due_at or now
+    if moved_from is not None:
+        moved_from = _last_told(session, recipient, moved_from)
     try:
         with transaction.atomic():
             message = Message.objects.create(
@@ -33,6 +43,7 @@ def queue_message(
                 due_at=due_at,
                 lead_hours=lead,
                 key=key,
+                moved_from=moved_from,
                 # Handed to a worker on commit below: the periodic dispatch leaves
                 # it alone unless that hand-over is lost.
                 enqueued_at=now if due_at <= now else None,
@@ -51,6 +62,24 @@ def queue_message(
     if due_at <= now:
         outbox.enqueue_on_commit(message.pk, now)
     return message
+
+
+def _last_told(session, recipient, moved_from):
+    """The time the person last heard of: a move notice not yet sent is replaced by
+    the next one (outbox.unwanted_reason), which must then name the time before it."""
+    earlier = (
+        Message.objects.filter(
+            session=session,
+            recipient=recipient,
+            kind=Message.Kind.SESSION_MOVED,
+            status=Message.Status.PENDING,
+            moved_from__isnull=False,
+        )
+        .order_by("pk")
+        .values_list("moved_from", flat=True)
+        .first()
+    )
+    return earlier or moved_from
 
 
 def queue_reminders(session, clinic):

@@ -1,12 +1,31 @@
 """The geometry of a server-rendered SVG line chart of one measure across a course.
 
 Bands are shaded, the caseness threshold is a dashed line, and the x axis shows session
-numbers with the phase each falls in. The page shows the same data as a table."""
+numbers with the phase each falls in. The page shows the same data as a table.
+
+Each measure is drawn twice: WIDE for tablets and desktops, with the bands named in a
+right margin, and NARROW for phones, whose smaller viewBox keeps its text near 13 px
+when the chart is squeezed to 288 px (the wide one's would be 6 px); CSS shows one."""
 
 from dataclasses import dataclass, field
 
-WIDTH, HEIGHT = 640, 320
-LEFT, RIGHT, TOP, BOTTOM = 44, 150, 12, 68
+
+@dataclass(frozen=True)
+class Size:
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    bottom: int
+    font: int
+    band_labels: bool  # named in the right margin; NARROW names them under the chart
+
+
+WIDE = Size(640, 320, left=44, right=150, top=12, bottom=68, font=13, band_labels=True)
+NARROW = Size(
+    320, 300, left=30, right=10, top=12, bottom=66, font=14, band_labels=False
+)
 BAND_FILLS = ["#e8f1f8", "#d2e3f1", "#ffeb99", "#ffd4b3", "#f6c8c8"]
 PHASE_NAMES = {
     "initial": "Initial",
@@ -21,8 +40,10 @@ class Chart:
     code: str
     title: str
     description: str
-    width: int = WIDTH
-    height: int = HEIGHT
+    width: int = WIDE.width
+    height: int = WIDE.height
+    font: int = WIDE.font
+    band_labels: bool = True
     bands: list = field(default_factory=list)
     caseness: dict = field(default_factory=dict)
     ticks: list = field(default_factory=list)
@@ -31,36 +52,54 @@ class Chart:
     points: list = field(default_factory=list)
     polyline: str = ""
     axis: dict = field(default_factory=dict)
+    narrow: "Chart | None" = None  # the same chart drawn for phones
 
 
-def build(*, code, title, definition, points, sessions, phase_for):
+def build_both(**kwargs):
+    """The wide chart, with its phone-sized twin as `.narrow`."""
+    chart = build(**kwargs, size=WIDE)
+    chart.narrow = build(**kwargs, size=NARROW)
+    return chart
+
+
+def build(*, code, title, definition, points, sessions, phase_for, size=WIDE):
     """points: [(session number, total, band)]; sessions: how many the x axis shows;
     phase_for(number) -> "initial" | "middle" | "ending" | "completed", or None for
     a session whose phase is not known yet (unlabelled)."""
+    width, height = size.width, size.height
+    left, right, top, bottom = size.left, size.right, size.top, size.bottom
     top_score = definition["max_total"]
     last = max([sessions, *[number for number, _, _ in points]], default=1)
-    plot_w = WIDTH - LEFT - RIGHT
-    plot_h = HEIGHT - TOP - BOTTOM
+    plot_w = width - left - right
+    plot_h = height - top - bottom
 
     def x(number):
-        return round(LEFT + (number - 1) * plot_w / max(last - 1, 1), 1)
+        return round(left + (number - 1) * plot_w / max(last - 1, 1), 1)
 
     def y(total):
-        return round(TOP + plot_h - total * plot_h / top_score, 1)
+        return round(top + plot_h - total * plot_h / top_score, 1)
 
-    chart = Chart(code=code, title=title, description=_describe(title, points))
+    chart = Chart(
+        code=code,
+        title=title,
+        description=_describe(title, points),
+        width=width,
+        height=height,
+        font=size.font,
+        band_labels=size.band_labels,
+    )
     chart.axis = {
-        "left": LEFT,
-        "right": WIDTH - RIGHT,
-        "top": TOP,
-        "bottom": TOP + plot_h,
-        "label_x": WIDTH - RIGHT + 6,
+        "left": left,
+        "right": width - right,
+        "top": top,
+        "bottom": top + plot_h,
+        "label_x": width - right + 6,
         "width": plot_w,
-        "y_label_x": LEFT - 6,
-        "tick_y": TOP + plot_h + 16,
-        "phase_line_y": TOP + plot_h + 26,
-        "phase_y": TOP + plot_h + 42,
-        "caption_y": HEIGHT - 4,
+        "y_label_x": left - 6,
+        "tick_y": top + plot_h + 16,
+        "phase_line_y": top + plot_h + 26,
+        "phase_y": top + plot_h + 42,
+        "caption_y": height - 4,
     }
     for index, (low, high, label) in enumerate(definition["bands"]):
         upper = min(high + 1, top_score) if high < top_score else top_score
@@ -69,13 +108,14 @@ def build(*, code, title, definition, points, sessions, phase_for):
                 "y": y(upper),
                 "height": round(y(low) - y(upper), 1),
                 "fill": BAND_FILLS[index % len(BAND_FILLS)],
+                "name": label,
                 "label": f"{label} ({low}–{high})",
                 "label_y": round((y(low) + y(upper)) / 2 + 4, 1),
             }
         )
     chart.caseness = {
         "y": y(definition["caseness"]),
-        "label_x": LEFT + 4,
+        "label_x": left + 4,
         "label_y": y(definition["caseness"]) - 4,
         "label": f"Caseness ({definition['caseness']})",
     }
@@ -83,7 +123,9 @@ def build(*, code, title, definition, points, sessions, phase_for):
     chart.y_ticks = [
         {"value": value, "y": y(value)} for value in range(0, top_score + 1, step)
     ]
-    chart.ticks = [{"number": n, "x": x(n)} for n in range(1, last + 1)]
+    # Session numbers every other session when they would touch on a narrow chart.
+    every = 2 if plot_w / max(last - 1, 1) < size.font * 1.5 else 1
+    chart.ticks = [{"number": n, "x": x(n)} for n in range(1, last + 1, every)]
     run_start, run_phase = 1, phase_for(1)
     for number in range(2, last + 2):
         phase = phase_for(number) if number <= last else None

@@ -211,7 +211,7 @@ class MeasuresPage:
 
 def _charts(course, scores, phases):
     return [
-        chart.build(
+        chart.build_both(
             code=code,
             title=DEFINITIONS[code]["title"],
             definition=DEFINITIONS[code],

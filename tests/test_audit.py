@@ -51,7 +51,7 @@ def test_admin_lists_events_for_one_patient(
     assert therapist.full_name in rows
     # The therapist's view of this record, and this very look at the log; not the
     # admin's view of the other patient.
-    assert rows.count('<tr class="nhsuk-table__row">') == 2
+    assert rows.count('<tr class="nhsuk-table__row"') == 2
     assert rows.count("patients.Patient") == 1
     assert "audit.AuditLog" in rows
 

@@ -66,8 +66,18 @@ def test_admin_changes_pals_contact_and_it_shows_everywhere(
     [
         ("reminder_lead_hours", "soon", "Enter whole hours"),
         ("reminder_lead_hours", "0", "Enter whole hours"),
-        ("session_minutes", "5", "greater than or equal to 20"),
-        ("course_sessions", "", "This field is required"),
+        (
+            "session_minutes",
+            "5",
+            "Enter the session length: a whole number of minutes from 20 to 120.",
+        ),
+        (
+            "cancellation_notice_hours",
+            "-1",
+            "Enter the cancellation notice: a whole number of hours from 0 to 336.",
+        ),
+        ("booking_window_days", "91", "from 1 to 90."),
+        ("course_sessions", "", "Enter the number of sessions in a course"),
         ("pals_email", "not-an-email", "Enter a valid email address"),
     ],
 )
@@ -80,6 +90,7 @@ def test_bad_values_are_form_errors(
     )
     assert response.status_code == 200
     assert message in response.content.decode()
+    assert "Ensure this value" not in response.content.decode()
     assert b"nhsuk-error-summary" in response.content
     assert Clinic.load().session_minutes == 50
 

@@ -74,6 +74,31 @@ def test_a_bad_week_is_a_form_error(therapist_client, course):
         assert "nhsuk-error-summary" in response.content.decode()
 
 
+def test_a_typed_date_goes_to_its_week(therapist_client, course):
+    response = therapist_client.get(
+        reverse("diary"), {"go_day": "10", "go_month": "12", "go_year": "2026"}
+    )
+    # Thursday 10 December 2026 is in the week starting Monday 7 December.
+    assert response.status_code == 302
+    assert response["Location"] == diary_url(datetime.date(2026, 12, 7))
+
+
+def test_a_date_the_diary_cannot_read_is_an_error_not_this_week(
+    therapist_client, course
+):
+    for typed, error in [
+        ({"go_day": "7/12/2026", "go_month": "", "go_year": ""}, "Enter a day"),
+        ({"go_day": "7/12", "go_month": "12", "go_year": "2026"}, "Enter a real"),
+        ({"go_day": "31", "go_month": "2", "go_year": "2027"}, "Enter a real"),
+    ]:
+        response = therapist_client.get(reverse("diary"), typed)
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "nhsuk-error-summary" in html and error in html
+        assert '<details class="nhsuk-details" open>' in html
+        assert "<title>Error: Diary" in html
+
+
 def test_patients_and_admins_have_no_diary(patient_client, course):
     assert patient_client.get(reverse("diary")).status_code == 403
 

@@ -137,6 +137,13 @@ def test_weak_password_is_refused(client, clinic_admin):
     assert response.status_code == 200
     assert b"too common" in response.content
     assert not User.objects.get(email="beth@example.test").has_usable_password()
+    # The error is under the box the password was typed in, not the confirmation.
+    response = client.post(
+        reverse("set_invited_password"),
+        {"new_password1": "short", "new_password2": "short"},
+    )
+    errors = re.findall(r'id="(id_new_password\d)_error"', response.content.decode())
+    assert errors == ["id_new_password1"]
 
 
 def test_new_invitation_replaces_the_old_link(client, clinic_admin):

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from dit_portal.audit.models import AuditEvent
 from messaging.models import Message
+from messaging.outbox import STUCK_NOTE
 
 from .factories import PatientFactory
 from .test_query_counts import assert_flat
@@ -43,6 +44,40 @@ def test_the_log_lists_messages_and_filters_by_status(clinic_admin_client, cours
     failed = clinic_admin_client.get(URL, {"status": "failed"})
     assert list(failed.context["page"].object_list) == [row]
     assert 'aria-current="page"' in content and ">Messages<" in content
+
+
+def test_a_known_error_is_explained_in_plain_words(clinic_admin_client, course):
+    row = Message.objects.filter(course=course, kind="reminder").first()
+    fail(row, "email: SMTPRecipientsRefused; sms: HTTPError 400")
+    content = clinic_admin_client.get(URL).content.decode()
+    assert "The email address was refused: check it in the patient's details." in (
+        content.replace("&#x27;", "'")
+    )
+    assert "The phone number was refused: check it in the patient's details." in (
+        content.replace("&#x27;", "'")
+    )
+    assert "Technical detail: email: SMTPRecipientsRefused; sms: HTTPError 400" in (
+        content
+    )
+
+
+@pytest.mark.parametrize(
+    ("error", "words"),
+    [
+        ("sms: HTTPError 403", "refused the portal's key"),
+        ("sms: HTTP503Error 503", "GOV.UK Notify was not working"),
+        ("sms: HTTPError 429", "sending limit"),
+        ("email: ConnectionRefusedError", "could not reach the sending service"),
+    ],
+)
+def test_each_known_error_says_what_to_do(error, words):
+    (explained,) = Message(last_error=error).error_explained
+    assert words in explained
+
+
+def test_an_unknown_error_shows_only_its_technical_words():
+    assert Message(last_error="sms: KeyError").error_explained == []
+    assert Message(last_error=STUCK_NOTE).error_explained == []
 
 
 def test_resend_puts_a_failed_message_back_in_the_queue(clinic_admin_client, course):

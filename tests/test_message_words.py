@@ -33,6 +33,7 @@ CLINICS = {
     "named": {
         "name": "Riverside Talking Therapies & Wellbeing",
         "portal_name": "Riverside portal",
+        "address": "Riverside Centre\n1 Mill Lane,\nRiverton RV1 2AB",
         "phone": "020 7946 0000",
         "pals_phone": "0800 123 4567",
         "pals_email": "pals@riverside.example.test",
@@ -114,7 +115,9 @@ def rendered(scenario, kind, recipient):
     if kind == "cancelled":
         session.status = "cancelled_clinic"
         session.save()
+    moved_from = session.start - datetime.timedelta(days=2) if kind == "moved" else None
     message = Message(
+        moved_from=moved_from,
         kind=kind,
         recipient=course.patient.user if recipient == "patient" else therapist,
         course=course,

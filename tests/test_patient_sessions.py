@@ -200,6 +200,16 @@ def offered(clinic, patient, therapist, room):
     )
 
 
+def test_the_offer_says_in_which_room_and_where_the_clinic_is(
+    patient_client, offered, clinic
+):
+    clinic.address = "Riverside Centre\n1 Mill Lane"
+    clinic.save()
+    html = patient_client.get(reverse("my_therapy")).content.decode()
+    assert "same time each week, in Room 1, Riverside Centre, 1 Mill Lane." in html
+    assert "at Room 1" not in html
+
+
 def test_patient_picks_an_offered_time_once(patient_client, offered):
     first, second = offered.offers.order_by("start")
     html = patient_client.get(reverse("my_therapy")).content.decode()

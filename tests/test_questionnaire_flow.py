@@ -122,6 +122,17 @@ def test_phq9_page_missing_an_answer_shows_an_error_linked_to_it(
     assert "(optional)" not in html  # every PHQ-9 question counts
 
 
+def test_the_phq9_stem_is_on_the_page_of_its_nine_items_only(
+    patient_client, session_soon
+):
+    phq9 = _measure_after_home(patient_client, session_soon, "phq9")
+    stem = "how often have you been bothered by any of the following problems?"
+    assert stem in patient_client.get(_page(phq9, 1)).content.decode()
+    second = patient_client.get(_page(phq9, 2)).content.decode()
+    assert "How these problems affect you" in second
+    assert stem not in second
+
+
 def _measure_after_home(client, session, code):
     client.get(reverse("my_therapy"))  # the home page opens the session's measures
     return _measure(session, code)

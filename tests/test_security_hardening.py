@@ -152,7 +152,7 @@ def test_admins_are_not_shown_clinical_context(client, course, clinic_admin, the
     )
     client.force_login(clinic_admin)
     log = client.get(reverse("message_log")).content.decode()
-    assert "Risk flag" not in log and "Message to staff" in log
+    assert "Risk flag raised" not in log and "Message to a therapist" in log
     page = client.get(reverse("discharge_course", args=[course.public_id]))
     assert "REASON" not in page.content.decode()
     client.force_login(therapist)

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dit_portal.core.forms import posted
 
 from . import services
+from .forms import InvitedPasswordForm
 
 SESSION_KEY = "invitation_token"
 
@@ -60,7 +60,7 @@ def set_invited_password(request):
         invitation = services.find_invitation(token or "")
     except services.InvitationInvalid:
         return render(request, "accounts/invitation_invalid.html", status=404)
-    form = SetPasswordForm(invitation.user, posted(request))
+    form = InvitedPasswordForm(invitation.user, posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.accept_invitation(token, form.cleaned_data["new_password1"])

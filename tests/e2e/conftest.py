@@ -13,6 +13,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+# The narrowest screen every page must fit without sideways scrolling (WCAG 1.4.10).
+NARROWEST = 320
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -80,6 +82,36 @@ class Page:
         assert not problems, f"{self.page.url}\n" + "\n".join(problems)
         csp = [e for e in self.console_errors if "Content Security Policy" in e]
         assert not csp, csp
+        self.assert_fits(NARROWEST)
+
+    def assert_fits(self, width):
+        """The page needs no sideways scrolling at this width (WCAG 1.4.10 reflow):
+        every link and button is reachable on the smallest phone."""
+        before = self.page.viewport_size
+        self.page.set_viewport_size({"width": width, "height": 700})
+        try:
+            wide = self.page.evaluate(
+                # NHS.UK's header moves menu items into "More" on the next animation
+                # frame after a resize; a phone that loads at this width has them there.
+                """async () => {
+                  await new Promise(r => requestAnimationFrame(
+                    () => requestAnimationFrame(r)));
+                  const w = window.innerWidth;
+                  if (document.documentElement.scrollWidth <= w) return null;
+                  const over = [...document.querySelectorAll("body *")]
+                    .filter(el => el.getBoundingClientRect().right > w + 0.5)
+                    .slice(0, 3)
+                    .map(el => el.tagName.toLowerCase() + (el.className ? "." +
+                      String(el.className).split(" ").join(".") : ""));
+                  return [document.documentElement.scrollWidth, over];
+                }"""
+            )
+        finally:
+            if before:
+                self.page.set_viewport_size(before)
+        assert wide is None, (
+            f"{self.page.url} is {wide[0]} px wide at {width} px: {wide[1]}"
+        )
 
 
 @pytest.fixture

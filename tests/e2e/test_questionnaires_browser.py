@@ -115,6 +115,21 @@ def test_intake_over_two_visits_a_phq9_and_the_therapists_chart(
     # Session 1 has not happened yet, so its phase is not labelled (issue 12).
     expect(page.get_by_role("row", name=re.compile(r"^1\s+13"))).to_be_visible()
     page.assert_accessible()
+    # The chart's words stay readable on the smallest phone and on a desktop.
+    for width in (320, 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        assert min(chart_text_px(page)) >= 12, width
+
+
+def chart_text_px(page):
+    """The on-screen size of every word in the charts that are showing."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.dit-chart svg[viewBox]')]
+          .filter(svg => svg.getBoundingClientRect().width > 0)
+          .flatMap(svg => [...svg.querySelectorAll('text')].map(text =>
+            parseFloat(text.getAttribute('font-size')) *
+            svg.getBoundingClientRect().width / svg.viewBox.baseVal.width))"""
+    )
 
 
 def test_a_gad7_with_the_keyboard_only(page, clinic, patient, therapist, room, clock):

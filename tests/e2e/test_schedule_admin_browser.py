@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from dit_portal.core import timefmt
+from messaging.models import Message
 from therapy.models import Closure
 
 from ..factories import PASSWORD, next_weekday, working_week
@@ -88,6 +89,11 @@ def test_resource_pages_are_accessible(
     closure = Closure.objects.create(
         start_date=day, end_date=day, reason="Staff training"
     )
+    # A failed message, so the log shows its explanation and its Send again button.
+    failed = Message.objects.filter(course=course).first()
+    Message.objects.filter(pk=failed.pk).update(
+        status="failed", last_error="email: SMTPRecipientsRefused; sms: HTTPError 400"
+    )
     for path in [
         "/schedule/resources/",
         "/schedule/rooms/",
@@ -99,8 +105,14 @@ def test_resource_pages_are_accessible(
         f"/schedule/patients/{course.patient.public_id}/offer/",
         "/clinic/messages/",
         "/clinic/messages/?status=pending",
+        "/schedule/waiting-list/",
+        "/patients/",
+        f"/patients/{course.patient.public_id}/",
+        f"/patients/{course.patient.public_id}/audit/",
+        f"/courses/{course.public_id}/timeline/",
+        "/clinic/settings/",
     ]:
-        page.visit(path)
+        assert page.visit(path).ok, path
         page.assert_accessible()
 
     page.visit(f"/schedule/hours/{therapist.pk}/")

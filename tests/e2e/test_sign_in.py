@@ -24,6 +24,15 @@ def test_public_pages_are_accessible(page, clinic):
         page.assert_accessible()
 
 
+def test_pages_are_set_in_arial_not_the_browsers_serif(page, clinic):
+    page.visit("/accounts/login/")
+    for selector in ["body", "h1", "label", "input#id_login", "button"]:
+        family = page.locator(selector).first.evaluate(
+            "el => getComputedStyle(el).fontFamily"
+        )
+        assert family.startswith("Arial"), (selector, family)
+
+
 def test_patient_signs_in_and_reaches_my_therapy(page, patient, clinic):
     page.visit("/accounts/login/")
     page.assert_accessible()

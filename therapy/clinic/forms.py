@@ -1,7 +1,11 @@
 import unicodedata
 
 from django import forms
-from django.core.validators import MaxLengthValidator
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+)
 
 from therapy.models import Clinic
 
@@ -18,6 +22,26 @@ def control_characters(value, *, line_breaks):
     return [
         ch for ch in value if unicodedata.category(ch) == "Cc" and ch not in allowed
     ]
+
+
+# What each number is, for its error: Django's own ("Ensure this value is greater than
+# or equal to 0.") names neither the setting nor what it may be.
+NUMBERS = {
+    "session_minutes": ("the session length", "minutes"),
+    "course_sessions": ("the number of sessions in a course", "sessions"),
+    "cancellation_notice_hours": ("the cancellation notice", "hours"),
+    "booking_window_days": ("how far ahead patients can move a session", "days"),
+}
+
+
+def _limits(model_field):
+    low, high = 0, None
+    for validator in model_field.validators:
+        if isinstance(validator, MinValueValidator):
+            low = validator.limit_value
+        elif isinstance(validator, MaxValueValidator):
+            high = validator.limit_value
+    return low, high
 
 
 class ClinicSettingsForm(forms.ModelForm):
@@ -57,6 +81,19 @@ class ClinicSettingsForm(forms.ModelForm):
                     most, message=f"Keep this to {most} characters or fewer."
                 )
             )
+        for name, (what, unit) in NUMBERS.items():
+            field = self.fields[name]
+            low, high = _limits(Clinic._meta.get_field(name))
+            # Checked here, with these words, so the model's own checks never fail.
+            field.validators = [
+                v
+                for v in field.validators
+                if not isinstance(v, MinValueValidator | MaxValueValidator)
+            ] + [MinValueValidator(low), MaxValueValidator(high)]
+            field.widget.attrs.update(min=low, max=high)
+            words = f"Enter {what}: a whole number of {unit} from {low} to {high}."
+            for code in ("required", "invalid", "min_value", "max_value"):
+                field.error_messages[code] = words
 
     def clean(self):
         data = super().clean()

@@ -9,8 +9,12 @@ from therapy.models import Course, FocusAgreement, GoodbyeLetter
 LONG_TEXT = 4000
 
 
-def _text(label, help_text="", rows=4, required=False, max_length=LONG_TEXT):
-    return forms.CharField(
+def _text(
+    label, help_text="", rows=4, required=False, max_length=LONG_TEXT, needed_to=""
+):
+    """A long answer. `needed_to`: the step that needs it (its help text says so),
+    so the label does not call it optional although a draft may leave it empty."""
+    field = forms.CharField(
         label=label,
         help_text=help_text,
         required=required,
@@ -21,6 +25,8 @@ def _text(label, help_text="", rows=4, required=False, max_length=LONG_TEXT):
             "required": f"Enter {label[0].lower()}{label[1:]}",
         },
     )
+    field.needed_to = needed_to
+    return field
 
 
 class FocusForm(forms.Form):
@@ -49,6 +55,7 @@ class FocusForm(forms.Form):
         "The patient reads only this, so write it in plain words, to them. "
         "It is needed before the focus can be shared.",
         rows=8,
+        needed_to="share the focus",
     )
 
     def clean(self):
@@ -84,7 +91,7 @@ class FocusResponseForm(forms.Form):
         },
     )
     comment = _text(
-        "Anything you would like your therapist to know (optional)",
+        "Anything you would like your therapist to know",
         "Only your therapist reads this.",
         max_length=1000,
     )
@@ -97,18 +104,24 @@ class FocusResponseForm(forms.Form):
 class LetterForm(forms.Form):
     focus = _text(
         "The focus you worked on",
-        "Remind the patient of the pattern you agreed to work on.",
+        "Remind the patient of the pattern you agreed to work on. "
+        "Needed before the letter is shared.",
         rows=6,
+        needed_to="share the letter",
     )
     changes = _text(
         "What has changed",
-        "What you have noticed change during therapy.",
+        "What you have noticed change during therapy. "
+        "Needed before the letter is shared.",
         rows=6,
+        needed_to="share the letter",
     )
     still_to_work_on = _text(
         "What is left to work on",
-        "What the patient may want to keep noticing after therapy ends.",
+        "What the patient may want to keep noticing after therapy ends. "
+        "Needed before the letter is shared.",
         rows=6,
+        needed_to="share the letter",
     )
 
     def clean(self):
@@ -167,6 +180,7 @@ class DischargeForm(forms.Form):
         "Needed if the patient dropped out. The patient does not see this.",
         rows=3,
         max_length=300,
+        needed_to="end early",
     )
 
     def clean(self):

@@ -129,6 +129,14 @@ class Clinic(models.Model):
         return clinic
 
     @property
+    def address_line(self):
+        """The address on one line, for messages and calendar files, which name it
+        wherever they name a room."""
+        return ", ".join(
+            line.strip(" ,") for line in self.address.splitlines() if line.strip(" ,")
+        )
+
+    @property
     def reminder_leads(self):
         return parse_lead_hours(self.reminder_lead_hours)
 

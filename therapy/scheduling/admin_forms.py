@@ -215,10 +215,10 @@ class OfferSlotsForm(PlaceMixin, forms.Form):
     video_link = video_field()
     first_date = NHSDateField(label="First time offered: date")
     first_time = time_field("First time offered: time (UK time)")
-    second_date = NHSDateField(label="Second time: date (optional)", required=False)
-    second_time = time_field("Second time: time (optional)", required=False)
-    third_date = NHSDateField(label="Third time: date (optional)", required=False)
-    third_time = time_field("Third time: time (optional)", required=False)
+    second_date = NHSDateField(label="Second time: date", required=False)
+    second_time = time_field("Second time: time", required=False)
+    third_date = NHSDateField(label="Third time: date", required=False)
+    third_time = time_field("Third time: time", required=False)
 
     def clean(self):
         data = super().clean()

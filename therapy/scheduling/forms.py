@@ -6,6 +6,7 @@ import datetime
 
 from django import forms
 
+from dit_portal.core.forms import NHSDateField
 from dit_portal.core.timefmt import local, monday_of, when
 from therapy.models import Session
 
@@ -164,18 +165,34 @@ class AttendanceForm(forms.Form):
 
 
 class WeekForm(forms.Form):
+    """Which week the diary shows: `week` comes from the previous and next links (an
+    ISO date, hidden), `go` is a date the therapist types as day, month and year."""
+
     week = forms.DateField(
         required=False,
-        label="Week starting",
         input_formats=["%Y-%m-%d"],
-        error_messages={"invalid": "Enter the week as a date, like 2027-06-07"},
+        widget=forms.HiddenInput,
+        error_messages={"invalid": "The week in the link could not be read."},
+    )
+    go = NHSDateField(
+        required=False,
+        label="Go to the week of",
+        help_text="For example, 7 12 2026",
     )
 
+    def _in_range(self, day):
+        if day and not 2000 <= day.year <= 2100:
+            raise forms.ValidationError("Enter a date between 2000 and 2100.")
+        return day
+
     def clean_week(self):
-        week = self.cleaned_data["week"]
-        if week and not 2000 <= week.year <= 2100:
-            raise forms.ValidationError("Enter a week between 2000 and 2100")
-        return week
+        return self._in_range(self.cleaned_data["week"])
+
+    def clean_go(self):
+        return self._in_range(self.cleaned_data["go"])
 
     def monday(self, today):
-        return monday_of((self.is_valid() and self.cleaned_data.get("week")) or today)
+        """The Monday of the typed date, else of the linked week, else this week's;
+        a date that cannot be read is a form error, never silently this week."""
+        data = self.cleaned_data if self.is_bound and self.errors is not None else {}
+        return monday_of(data.get("go") or data.get("week") or today)

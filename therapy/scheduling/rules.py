@@ -31,9 +31,19 @@ def lock(therapist, patient, room):
         Room.objects.select_for_update().filter(pk=room.pk).first()
 
 
-def taken(therapist, patient, room, around, minutes, exclude=None, order=None):
+def taken(
+    therapist, patient, room, around, minutes, exclude=None, order=None, because=""
+):
+    """The refusal of a time another booking holds. `because` says who is busy (the
+    Clash words: "the room is booked then"), as the check before booking found it;
+    a race lost at the database constraint has no such words and was just taken."""
+    words = (
+        f"That time cannot be booked: {because}"
+        if because
+        else ("That time has just been taken")
+    )
     return SlotTaken(
-        "That time has just been taken. Here are the nearest free times.",
+        f"{words}. Here are the nearest free times.",
         nearest_free(
             therapist=therapist,
             around=around,
@@ -112,7 +122,14 @@ def check_single_slot(
     minutes = int((end - start).total_seconds() // 60)
     if conflicts[0].is_taken:
         raise taken(
-            therapist, patient, room, start, minutes, exclude=exclude, order=order
+            therapist,
+            patient,
+            room,
+            start,
+            minutes,
+            exclude=exclude,
+            order=order,
+            because=conflicts[0].reason,
         )
     raise BookingError(
         f"That time cannot be booked: {conflicts[0].reason}.",

@@ -51,12 +51,13 @@ def move_session(
         with transaction.atomic():
             lock(session.therapist, session.patient, room)
             session = Session.objects.select_for_update().get(pk=session.pk)
-            if session.status != Session.Status.BOOKED:
+            if not session.is_booked:
                 raise BookingError("Only a booked session can be moved.")
             # Read under the patient's lock, so two moves of one course take turns.
             order = course_order(session)
             check_ahead(new_start, clinic if by_patient else None)
             check_in_order(session, new_start, new_start + length, order, room=room)
+            moved_from = session.start
             check_single_slot(
                 therapist=session.therapist,
                 patient=session.patient,
@@ -77,7 +78,9 @@ def move_session(
             drop_reminders(session)
             queue_reminders(session, clinic)
             retime_waiting(session)
-            _tell_about_change(session, Message.Kind.SESSION_MOVED, by)
+            _tell_about_change(
+                session, Message.Kind.SESSION_MOVED, by, moved_from=moved_from
+            )
             record_change(by, Action.CHANGE, session, patient=session.patient, ip=ip)
             return session
     except IntegrityError as error:
@@ -91,11 +94,20 @@ def move_session(
         ) from error
 
 
-def _tell_about_change(session, kind, by):
-    """The patient always hears; the therapist too when someone else made the change."""
-    queue_message(kind, session.patient.user, course=session.course, session=session)
+def _tell_about_change(session, kind, by, moved_from=None):
+    """The patient always hears; the therapist too when someone else made the change.
+    A move names the time it moved from, so they know which appointment it was."""
+    people = [session.patient.user]
     if by != session.therapist:
-        queue_message(kind, session.therapist, course=session.course, session=session)
+        people.append(session.therapist)
+    for person in people:
+        queue_message(
+            kind,
+            person,
+            course=session.course,
+            session=session,
+            moved_from=moved_from,
+        )
 
 
 def cancel_session(session, *, by, reason, by_patient=False, status=None, ip=None):

@@ -129,10 +129,7 @@ def _with_rule(context):
 
 
 def _with_alternatives(error):
-    if isinstance(error, errors.SlotTaken):
-        text = "That time has just been taken. Here are the nearest free times."
-    else:
-        text = error.message
+    text = error.message  # a SlotTaken's says who is busy and offers the nearest
     if error.alternatives:
         if not isinstance(error, errors.SlotTaken):
             text += " Here are the nearest free times."
@@ -350,8 +347,9 @@ def offer_slots(request, public_id):
 
 def _offered_text(patient, starts):
     times = "; ".join(when(start) for start in starts)
+    count = "One time" if len(starts) == 1 else f"{len(starts)} times"
     return (
-        f"{len(starts)} time(s) offered to {patient.full_name}: {times}. "
+        f"{count} offered to {patient.full_name}: {times}. "
         "They can choose one in the portal."
     )
 

@@ -46,6 +46,9 @@ def diary(request):
     form = WeekForm(request.GET or None)
     today = timezone.localdate()
     monday = form.monday(today)
+    if form.is_bound and not form.errors and form.cleaned_data["go"]:
+        # A typed date becomes the week's own address, as the week links are.
+        return redirect(f"{reverse('diary')}?week={monday.isoformat()}")
     page = selectors.diary(request.user, monday, today)
     audit.record(
         request,
