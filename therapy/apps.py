@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.core import checks
 
-from therapy.ending.letter_pdf import font_files
+from therapy.ending.letter_font import font_files
 
 
 class TherapyConfig(AppConfig):

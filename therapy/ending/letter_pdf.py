@@ -5,22 +5,11 @@ DejaVu is a Unicode font from Debian's fonts-dejavu-core package (installed by
 Łukasz, Siobhán or Nguyễn print as written. The text is exactly the letter the
 patient reads in the portal, under the clinic's letterhead, aligned left."""
 
-from pathlib import Path
-
-from django.conf import settings
 from fpdf import FPDF
 
 from dit_portal.core.timefmt import local
 
-FONT = "DejaVu"
-FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
-
-
-def font_files():
-    """The font files the letter needs, by style; missing ones are named by the
-    system check (therapy.apps) so a server without them says so at start-up."""
-    folder = Path(settings.LETTER_FONT_DIR)
-    return {style: folder / name for style, name in FONT_FILES.items()}
+from .letter_font import FONT, font_files
 
 
 def pals_line(clinic):
