@@ -64,6 +64,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False,
         help_text="Lets a clinic admin use the Django admin site (/django-admin/).",
     )
+    # Outcome reports are built from scores, which clinic admins otherwise never see:
+    # the clinical lead (a therapist or an admin) is the one who may read them.
+    clinical_lead = models.BooleanField(
+        "clinical lead",
+        default=False,
+        help_text="May read the service's outcome reports, which are built from scores.",
+    )
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()
@@ -108,6 +115,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_clinic_admin(self):
         return self.role == self.Role.CLINIC_ADMIN
+
+    @property
+    def is_clinical_lead(self):
+        """Only staff can hold the flag: a patient row with it set grants nothing."""
+        return self.clinical_lead and self.role in self.STAFF_ROLES and self.is_active
 
     @property
     def needs_mfa(self):
