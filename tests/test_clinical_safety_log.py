@@ -396,3 +396,44 @@ def test_class_based_and_module_marked_tests_are_resolved():
     found, _ = resolve(module, "TestThing", "test_runs")
     marks = [mark for owner in found for mark in marks_of(owner)]
     assert not_run_because(marks, {}) == "is skipped"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (
+            "import pytest\npytest.skip('parked', allow_module_level=True)\n"
+            "def test_it():\n    pass\n",
+            "its module skips itself",
+        ),
+        (
+            "import pytest\npytestmark = pytest.mark.skip(reason='parked')\n"
+            "def test_it():\n    pass\n",
+            "is skipped",
+        ),
+        (
+            "import pytest\ndef test_it():\n    pytest.skip('not today')\n",
+            "may skip or xfail itself",
+        ),
+        ("def test_it():\n    assert 1 + 1 == 2\n", None),
+    ],
+)
+def test_a_module_that_skips_itself_is_not_evidence(
+    tmp_path, monkeypatch, source, expected
+):
+    """A throwaway test module, importable as tests.<name> from a temporary folder."""
+    import tests
+
+    name = f"test_safety_log_sample_{abs(hash(source))}"
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / f"{name}.py").write_text(source)
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    monkeypatch.setattr(tests, "__path__", [*tests.__path__, str(tmp_path / "tests")])
+    monkeypatch.delitem(sys.modules, f"tests.{name}", raising=False)
+    problems = problems_with(f"tests/{name}.py::test_it")
+    sys.modules.pop(f"tests.{name}", None)
+    if expected is None:
+        assert problems == []
+    else:
+        (problem,) = problems
+        assert expected in problem
