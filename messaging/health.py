@@ -1,5 +1,6 @@
 """Are messages going out? One answer, read by /healthz (for operators and load
-balancers) and by the clinic admin's banner, so the two never disagree."""
+balancers), by the clinic admin's banner and, with a longer grace, by the notice on
+patients' pages (`reminders_delayed`), so they never disagree."""
 
 import datetime
 import logging

@@ -169,3 +169,15 @@ def test_the_list_runs_a_fixed_number_of_queries(
     assert_flat(client, URL, add)
     client.force_login(clinic_admin)
     assert_flat(client, URL, add)
+
+
+@pytest.mark.django_db
+def test_a_patient_with_two_open_flags_is_audited_once_per_visit(client, lead, course):
+    raise_flag(course, 1)
+    raise_flag(course, 2)
+    client.force_login(lead)
+    assert len(rows_of(client.get(URL).content.decode())) == 2
+    events = AuditEvent.objects.filter(object_type="therapy.OpenRiskFlags")
+    assert [(event.patient, event.actor) for event in events] == [
+        (course.patient, lead)
+    ]

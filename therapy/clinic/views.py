@@ -55,7 +55,8 @@ def open_risk_flags(request):
     numbers for other clinic admins, and no such page for anyone else (404)."""
     if request.user.is_clinical_lead:
         page = risk_flags.open_flags()
-        patients = [row.patient for row in page.rows]
+        # One event per patient shown, however many of their flags are open.
+        patients = list({row.patient.pk: row.patient for row in page.rows}.values())
         audit.record_listed(request, patients, object_type="therapy.OpenRiskFlags")
     elif request.user.is_clinic_admin:
         page = risk_flags.open_flag_counts()
