@@ -81,7 +81,7 @@ def test_the_lead_sees_every_open_flag_across_the_clinic_oldest_first(
     assert course.therapist.full_name in old
     assert "Tuesday 8 December 2026, 10:00" in old
     assert "3 days" in old
-    assert "Escalated to the clinic admins Friday 11 December 2026, 10:00" in old
+    assert "Escalated</strong> Clinic admins told Friday 11 December 2026, 10:00" in old
     assert other_course.patient.user.full_name in new
     assert other_course.therapist.full_name in new
     assert "less than an hour" in new

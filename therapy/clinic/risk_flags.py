@@ -61,7 +61,7 @@ class OpenFlag:
     def escalation(self):
         """Where the flag stands on the escalation clock, in words."""
         if self.escalated:
-            return f"Escalated to the clinic admins {when(self.flag.escalated_at)}"
+            return f"Clinic admins told {when(self.flag.escalated_at)}"
         due = escalation_due(self.flag.raised_at)
         if due <= self.now:
             return "Overdue: the clinic admins are being told"
