@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "therapy.clinic.context_processors.clinic",
+                "messaging.context_processors.reminders_delayed",
                 "dit_portal.accounts.context_processors.idle_timeout",
             ],
         },

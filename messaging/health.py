@@ -1,5 +1,6 @@
 """Are messages going out? One answer, read by /healthz (for operators and load
-balancers) and by the clinic admin's banner, so the two never disagree."""
+balancers), by the clinic admin's banner and, with a longer grace, by the notice on
+patients' pages (`reminders_delayed`), so they never disagree."""
 
 import datetime
 import logging
@@ -75,3 +76,39 @@ def sending(now=None):
         .first()
     )
     return Sending(now=now, last_heartbeat=_last_heartbeat(), oldest_due_at=oldest)
+
+
+# Patients hear of a delay only when it is one: a quarter of an hour late, not the
+# admins' five minutes (a worker restart should not worry anybody).
+PATIENTS_TOLD_AFTER = datetime.timedelta(minutes=15)
+# Every patient page asks; the answer is kept for a minute in this process, so the
+# outbox and heartbeat queries run at most once a minute per web process.
+CHECK_EVERY = datetime.timedelta(minutes=1)
+_checked = {"until": None, "delayed": False}
+
+
+def late_for_patients(state):
+    """A reminder is late: a due message has waited a quarter of an hour, or a worker
+    that used to report has been silent that long (so reminders due soon will be).
+    A worker that never reported (a fresh install) tells only the admins."""
+    age = state.heartbeat_age
+    silent = age is not None and age > PATIENTS_TOLD_AFTER
+    waiting = state.backlog_age is not None and state.backlog_age > PATIENTS_TOLD_AFTER
+    return silent or waiting
+
+
+def reminders_delayed(now=None):
+    """Whether patients' pages say that reminders are delayed, checked at most once a
+    minute per process."""
+    now = now or timezone.now()
+    until = _checked["until"]
+    if until is None or now >= until:
+        _checked.update(
+            until=now + CHECK_EVERY, delayed=late_for_patients(sending(now))
+        )
+    return _checked["delayed"]
+
+
+def forget():
+    """Drop the kept answer: the next patient page checks again."""
+    _checked.update(until=None, delayed=False)

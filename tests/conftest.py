@@ -95,6 +95,23 @@ def _fresh_cache(request):
         cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _reminders_on_time():
+    """Patients' pages ask once a minute per process whether reminders are late
+    (messaging.health.reminders_delayed). Tests hold the answer at "on time" so a
+    page's query count does not depend on when the minute turns; the tests of the
+    notice (tests/test_reminders_delayed_notice.py) override this fixture."""
+    import datetime
+
+    from messaging import health
+
+    health._checked.update(
+        until=datetime.datetime.max.replace(tzinfo=datetime.UTC), delayed=False
+    )
+    yield
+    health.forget()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _fast_password_hashing():
     """Hashing with production's work factor costs ~0.3 s per user; tests make many."""

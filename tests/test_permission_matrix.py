@@ -220,6 +220,13 @@ EXPECTED = {
         (302, 403, 403, 403, 403, 200, 302),
         (302, 403, 403, 403, 403, 200, 302),
     ),
+    # The whole list for the clinical lead (tests/test_open_risk_flags.py), the
+    # numbers for clinic admins, no such page for anyone else.
+    "open_risk_flags": (
+        None,
+        (302, 404, 404, 404, 404, 200, 302),
+        (302, 404, 404, 404, 404, 200, 302),
+    ),
     "patient_detail": (
         "patient",
         (302, 403, 403, 200, 404, 200, 302),

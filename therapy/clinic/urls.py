@@ -6,6 +6,7 @@ from . import views
 
 urlpatterns = [
     path("clinic/settings/", views.clinic_settings, name="clinic_settings"),
+    path("clinic/risk-flags/", views.open_risk_flags, name="open_risk_flags"),
     path("information/", views.information, name="information_index"),
     path("information/<slug:slug>/", views.information, name="information"),
     path(

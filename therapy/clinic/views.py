@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 
@@ -7,7 +8,7 @@ from dit_portal.audit import services as audit
 from dit_portal.core.forms import posted
 from therapy.models import Clinic
 
-from . import services
+from . import risk_flags, services
 from .forms import ClinicSettingsForm
 from .information import INFORMATION_PAGES, neighbours
 
@@ -46,3 +47,20 @@ def clinic_settings(request):
         messages.success(request, "Clinic settings saved.")
         return redirect("clinic_settings")
     return render(request, "therapy/clinic_settings.html", {"form": form})
+
+
+@login_required
+def open_risk_flags(request):
+    """The clinic's open risk flags: the whole list for the clinical lead, the
+    numbers for other clinic admins, and no such page for anyone else (404)."""
+    if request.user.is_clinical_lead:
+        page = risk_flags.open_flags()
+        # One event per patient shown, however many of their flags are open.
+        patients = list({row.patient.pk: row.patient for row in page.rows}.values())
+        audit.record_listed(request, patients, object_type="therapy.OpenRiskFlags")
+    elif request.user.is_clinic_admin:
+        page = risk_flags.open_flag_counts()
+        audit.record(request, audit.Action.VIEW, object_type="therapy.OpenRiskFlags")
+    else:
+        raise Http404
+    return render(request, "therapy/open_risk_flags.html", {"page": page})
