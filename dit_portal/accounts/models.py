@@ -69,6 +69,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     clinical_lead = models.BooleanField(
         "clinical lead",
         default=False,
+        # A database default too: rows written by older code or raw SQL get "no".
+        db_default=False,
         help_text="May read the service's outcome reports, which are built from scores.",
     )
     date_joined = models.DateTimeField(default=timezone.now)

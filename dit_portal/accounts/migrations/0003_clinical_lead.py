@@ -13,6 +13,7 @@ class Migration(migrations.Migration):
             model_name="user",
             name="clinical_lead",
             field=models.BooleanField(
+                db_default=False,
                 default=False,
                 help_text="May read the service's outcome reports, which are built from scores.",
                 verbose_name="clinical lead",
