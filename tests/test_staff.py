@@ -114,6 +114,24 @@ def test_invite_a_therapist_who_then_sets_up_two_factor(admin_client, clinic_adm
     )
 
 
+def test_a_new_invitation_for_staff_who_have_not_set_a_password(
+    admin_client, clinic_admin, therapist
+):
+    nadia = TherapistFactory(totp=False)
+    nadia.set_unusable_password()
+    nadia.save()
+    url = reverse("resend_staff_invitation", args=[nadia.pk])
+    admin_client.post(url)
+    admin_client.post(url)
+    assert Invitation.objects.filter(user=nadia).count() == 2
+    assert Invitation.objects.usable().filter(user=nadia).count() == 1  # the newest
+    assert [m.to for m in mail.outbox] == [[nadia.email], [nadia.email]]
+    # Someone with a password needs no invitation.
+    admin_client.post(reverse("resend_staff_invitation", args=[therapist.pk]))
+    assert not Invitation.objects.filter(user=therapist).exists()
+    assert len(mail.outbox) == 2
+
+
 def test_an_address_already_in_use_is_refused(admin_client, therapist):
     response = admin_client.post(
         reverse("invite_staff"),

@@ -87,6 +87,23 @@ def invite_staff(*, email, full_name, role, clinical_lead, by, clinic, ip=None):
     return user, accounts.send_invitation(user, token, clinic)
 
 
+def resend_invitation(user, *, by, clinic, ip=None):
+    """A new link for someone who has not set a password yet (earlier links stop
+    working); whether the email went."""
+    if user.has_usable_password():
+        raise StaffError(f"{user.full_name} has already set a password.")
+    with transaction.atomic():
+        token = accounts.create_invitation(user, created_by=by)
+        audit.record_change(
+            by,
+            audit.Action.CREATE,
+            object_type="accounts.Invitation",
+            object_id=user.pk,
+            ip=ip,
+        )
+    return accounts.send_invitation(user, token, clinic)
+
+
 def change_staff(user, *, by, ip=None, full_name, role, clinical_lead):
     """Name, role and the clinical-lead flag. A therapist becomes an admin only with
     no caseload; the last active admin stays an admin."""

@@ -11,4 +11,9 @@ urlpatterns = [
     path("<int:pk>/reactivate/", views.reactivate_staff, name="reactivate_staff"),
     path("<int:pk>/two-factor/", views.reset_staff_mfa, name="reset_staff_mfa"),
     path("<int:pk>/hand-over/", views.hand_over, name="hand_over"),
+    path(
+        "<int:pk>/invitation/",
+        views.resend_staff_invitation,
+        name="resend_staff_invitation",
+    ),
 ]

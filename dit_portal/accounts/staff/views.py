@@ -156,6 +156,26 @@ def reactivate_staff(request, pk):
 
 @clinic_admin_or_404
 @require_POST
+def resend_staff_invitation(request, pk):
+    person = get_staff_for(pk)
+    try:
+        sent = services.resend_invitation(
+            person, by=request.user, clinic=Clinic.load(), ip=audit.client_ip(request)
+        )
+    except StaffError as error:
+        messages.info(request, error.message)
+    else:
+        if sent:
+            messages.success(request, "A new invitation has been sent.")
+        else:
+            messages.warning(
+                request, "The invitation email could not be sent. Try again."
+            )
+    return redirect("staff_detail", pk=person.pk)
+
+
+@clinic_admin_or_404
+@require_POST
 def hand_over(request, pk):
     """One patient of the caseload (and their live course) to another therapist."""
     person = get_staff_for(pk)
