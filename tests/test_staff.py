@@ -7,6 +7,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.contrib.sessions.models import Session
 from django.core import mail
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -316,3 +317,28 @@ def test_reset_two_factor(admin_client, clinic_admin, other_therapist):
     assert theirs.get(response.url, follow=True).redirect_chain[-1][0] == reverse(
         "mfa_activate_totp"
     )
+
+
+def refused(cursor, sql, args):
+    with (
+        pytest.raises(IntegrityError, match="last active clinic admin"),
+        transaction.atomic(),
+    ):
+        cursor.execute(sql, args)
+
+
+def test_the_database_keeps_an_active_clinic_admin_too(clinic_admin, therapist):
+    """Whoever writes: a raw UPDATE or DELETE that leaves no active admin fails (at
+    commit; here checked at once)."""
+    deactivate = "UPDATE accounts_user SET is_active = false WHERE id = %s"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS user_keeps_an_admin IMMEDIATE")
+        refused(cursor, deactivate, [clinic_admin.pk])
+        refused(
+            cursor,
+            "UPDATE accounts_user SET role = 'therapist' WHERE id = %s",
+            [clinic_admin.pk],
+        )
+        second = ClinicAdminFactory()
+        cursor.execute(deactivate, [clinic_admin.pk])  # another is left: allowed
+        refused(cursor, "DELETE FROM accounts_user WHERE id = %s", [second.pk])
