@@ -18,7 +18,7 @@ from dit_portal.audit.models import AuditEvent
 from dit_portal.core.errors import StaffError
 from messaging.models import Message
 
-from .factories import PASSWORD, ClinicAdminFactory, TherapistFactory
+from .factories import PASSWORD, ClinicAdminFactory, PatientFactory, TherapistFactory
 from .helpers import sign_in, sign_in_staff
 from .test_query_counts import assert_flat
 
@@ -61,6 +61,17 @@ def test_the_list_runs_the_same_queries_for_many_staff(client, clinic, clinic_ad
     client.force_login(clinic_admin)
     assert_flat(
         client, reverse("staff_list"), lambda: TherapistFactory.create_batch(15)
+    )
+
+
+def test_a_therapists_page_runs_the_same_queries_for_a_long_caseload(
+    client, clinic, clinic_admin, therapist, patient
+):
+    client.force_login(clinic_admin)
+    assert_flat(
+        client,
+        reverse("staff_detail", args=[therapist.pk]),
+        lambda: PatientFactory.create_batch(25, therapist=therapist),
     )
 
 
