@@ -234,6 +234,21 @@ def test_a_therapist_with_a_caseload_is_shown_it_and_cannot_leave(
     assert not therapist.is_active
 
 
+def test_only_a_patient_on_the_caseload_is_handed_over(
+    admin_client, therapist, other_patient, other_therapist
+):
+    response = admin_client.post(
+        reverse("hand_over", args=[therapist.pk]),
+        {"patient": other_patient.public_id, "to_therapist": other_therapist.pk},
+        follow=True,
+    )
+    assert "Otto Outsider is not on Terry Therapist&#x27;s caseload." in (
+        response.content.decode()
+    )
+    other_patient.refresh_from_db()
+    assert other_patient.therapist == other_therapist
+
+
 def test_a_hand_over_to_a_busy_therapist_is_refused(
     admin_client, course, therapist, other_patient, other_therapist
 ):

@@ -65,6 +65,11 @@ def hand_over(patient, to_therapist, *, from_therapist, by, ip=None):
         courses = list(
             Course.objects.current().filter(patient=patient, therapist=from_therapist)
         )
+        patient.refresh_from_db(fields=["therapist"])
+        if not courses and patient.therapist_id != from_therapist.pk:
+            raise BookingError(
+                f"{patient.full_name} is not on {from_therapist.full_name}'s caseload."
+            )
         coming = Session.objects.booked().filter(
             course__in=courses, start__gt=timezone.now()
         )
