@@ -202,3 +202,10 @@ def test_therapists_cannot_change_details(clinic, therapist_client, patient):
     assert response.status_code == 403
     patient.user.refresh_from_db()
     assert patient.user.full_name == "Alice Patient"
+
+
+def test_the_confirmation_token_is_kept_out_of_logs():
+    from dit_portal.accounts.logredact import redact
+
+    line = '"GET /accounts/email-change/abcDEF123-_x/ HTTP/1.1" 200'
+    assert redact(line) == '"GET /accounts/email-change/[redacted]/ HTTP/1.1" 200'
