@@ -120,4 +120,5 @@ def save_details(patient, *, by, clinic, ip=None, email=None, **details):
             )
     if token is None:
         return None
+    accounts.send_email_change_notice(patient.user, clinic)
     return accounts.send_email_change(patient.user, email, token, clinic)

@@ -133,8 +133,12 @@ def test_a_new_email_is_used_only_once_the_patient_confirms_it(
     assert response.status_code == 302
     patient.user.refresh_from_db()
     assert patient.user.email == "alice@example.test"  # still the old one
-    (message,) = mail.outbox
+    notice, message = mail.outbox
     assert message.to == ["alice.new@example.test"]
+    # The address in use hears of it (without the new one), in case it is unwanted.
+    assert notice.to == ["alice@example.test"]
+    assert "If you did not ask for this, call us" in notice.body
+    assert "alice.new" not in notice.body
     event = AuditEvent.objects.get(patient=patient, action="change")
     assert event.changes == {
         "email_requested": ["alice@example.test", "alice.new@example.test"]
@@ -171,7 +175,7 @@ def test_a_newer_address_cancels_the_older_link(clinic, clinic_admin_client, pat
     edit(clinic_admin_client, patient, email="first@example.test")
     patient.user.refresh_from_db()
     edit(clinic_admin_client, patient, email="second@example.test")
-    first, second = mail.outbox
+    first, second = mail.outbox[1], mail.outbox[3]  # each after its notice
     assert Client().post(confirmation_path(first)).status_code == 404
     assert Client().post(confirmation_path(second)).status_code == 302
     patient.user.refresh_from_db()
@@ -183,7 +187,7 @@ def test_an_expired_link_does_not_work(clinic, clinic_admin_client, patient):
     EmailChange.objects.update(
         expires_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
     )
-    assert Client().post(confirmation_path(mail.outbox[0])).status_code == 404
+    assert Client().post(confirmation_path(mail.outbox[1])).status_code == 404
     patient.user.refresh_from_db()
     assert patient.user.email == "alice@example.test"
 

@@ -227,6 +227,28 @@ def send_email_change(user, new_email, token, clinic):
     return True
 
 
+def send_email_change_notice(user, clinic):
+    """Tell the address in use that the clinic has asked to change it, so a change
+    the person did not ask for is noticed before anyone confirms it. The new address
+    is not named. False, logged without personal data, if the email failed."""
+    context = {"user": user, "clinic": clinic}
+    message = EmailMultiAlternatives(
+        subject=f"Your email address for {clinic.portal_name} is being changed",
+        body=render_to_string("accounts/email/email_change_notice.txt", context),
+        to=[user.email],
+    )
+    try:
+        message.send()
+    except Exception as error:  # noqa: BLE001 - any mail failure is reported the same
+        log.error(  # noqa: TRY400
+            "Email-change notice for user %s was not sent (%s)",
+            user.pk,
+            type(error).__name__,
+        )
+        return False
+    return True
+
+
 def find_email_change(token):
     change = (
         EmailChange.objects.usable()

@@ -93,7 +93,8 @@ def test_admin_searches_edits_a_patient_and_invites_a_therapist(
     page.assert_accessible()
     assert User.objects.get(email="nadia@example.test").is_therapist
     assert [m.to for m in mail.outbox] == [
-        ["alice.new@example.test"],
+        ["alice@example.test"],  # told of the change
+        ["alice.new@example.test"],  # the link
         ["nadia@example.test"],
     ]
 
