@@ -16,6 +16,7 @@ from dit_portal.accounts.models import Invitation, User
 from dit_portal.accounts.staff import services as staff
 from dit_portal.audit.models import AuditEvent
 from dit_portal.core.errors import StaffError
+from messaging import outbox
 from messaging.models import Message
 
 from .factories import PASSWORD, ClinicAdminFactory, PatientFactory, TherapistFactory
@@ -334,6 +335,11 @@ def test_reset_two_factor(admin_client, clinic_admin, other_therapist):
     assert theirs.get(reverse("caseload")).status_code == 302  # signed out
     message = Message.objects.get(recipient=other_therapist)
     assert message.kind == Message.Kind.MFA_RESET
+    outbox.send(message.pk)
+    (email,) = mail.outbox
+    assert email.to == [other_therapist.email]
+    assert email.subject.endswith("your two-factor sign-in was reset")
+    assert "If you did not ask for this, call the clinic" in email.body
     assert AuditEvent.objects.filter(
         actor=clinic_admin, action="delete", object_type="accounts.TwoFactorSignIn",
         object_id=str(other_therapist.pk),
