@@ -213,3 +213,14 @@ def test_the_confirmation_token_is_kept_out_of_logs():
 
     line = '"GET /accounts/email-change/abcDEF123-_x/ HTTP/1.1" 200'
     assert redact(line) == '"GET /accounts/email-change/[redacted]/ HTTP/1.1" 200'
+
+
+def test_a_patient_who_gets_texts_keeps_a_mobile_number(
+    clinic, clinic_admin_client, patient
+):
+    patient.phone, patient.sms_reminders = "07700 900 982", True
+    patient.save()
+    response = edit(clinic_admin_client, patient, phone="")
+    assert "The patient gets text reminders" in response.content.decode()
+    patient.refresh_from_db()
+    assert patient.phone == "07700 900 982"
