@@ -284,6 +284,8 @@ LETTER_FONT_DIR = env("LETTER_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
 
 # Invitations: a patient's one-time link to set a password.
 INVITATION_VALID_DAYS = int(env("INVITATION_VALID_DAYS", "14"))
+# A sign-in address changed by the clinic: the link its owner confirms it with.
+EMAIL_CHANGE_VALID_DAYS = int(env("EMAIL_CHANGE_VALID_DAYS", "7"))
 
 # How many proxies we run in front of the portal, each appending to X-Forwarded-For.
 # 0 (the default): the header is ignored, as anyone can write it; the audit trail

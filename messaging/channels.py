@@ -110,6 +110,9 @@ STAFF = Words("staff")
 STAFF_WORDS = {
     Kind.RISK_FLAG: Words("risk"),
     Kind.RISK_ESCALATED: Words("risk_escalated", therapist_context),
+    # Security news for the member of staff themselves: what was done, and whom to
+    # call if they did not ask for it.
+    Kind.MFA_RESET: Words("mfa_reset"),
 }
 
 

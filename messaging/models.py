@@ -47,6 +47,7 @@ class Message(models.Model):
             "Risk flag not acknowledged in time (to clinic admins)",
         )
         FOCUS_REPLY = "focus_reply", "Patient answered the focus (to the therapist)"
+        MFA_RESET = "mfa_reset", "Two-factor sign-in reset (to the staff member)"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to be sent"

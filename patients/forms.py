@@ -1,11 +1,55 @@
-from allauth.account.models import EmailAddress
 from django import forms
 
+from dit_portal.accounts import services as accounts
 from dit_portal.accounts.models import User
 from dit_portal.core.forms import NHSDateField
 
 from . import nhs_number
 from .models import Patient
+
+
+def nhs_number_field():
+    return forms.CharField(
+        label="NHS number",
+        max_length=20,
+        help_text="10 digits, for example 485 777 3456.",
+        validators=[nhs_number.validate_nhs_number],
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+def date_of_birth_field():
+    return NHSDateField(
+        label="Date of birth", past=True, help_text="For example, 15 3 1984."
+    )
+
+
+def unused_email(email, patient=None):
+    """The address, lower case, unless another account has it (or was offered it)."""
+    email = email.strip().lower()
+    if accounts.email_taken(email, exclude=patient.user if patient else None):
+        raise forms.ValidationError("Someone already uses this email address.")
+    return email
+
+
+def unused_nhs_number(value, patient=None):
+    value = nhs_number.normalise(value)
+    others = Patient.objects.filter(nhs_number=value)
+    if patient is not None:
+        others = others.exclude(pk=patient.pk)
+    if others.exists():
+        raise forms.ValidationError("A patient with this NHS number already exists.")
+    return value
+
+
+def uk_mobile(phone):
+    phone = phone.strip()
+    digits = phone.replace(" ", "").replace("+44", "0")
+    if phone and not (digits.isdigit() and len(digits) == 11 and digits[:2] == "07"):
+        raise forms.ValidationError(
+            "Enter a UK mobile number, like 07700 900 982 or +44 7700 900 982."
+        )
+    return phone
 
 
 class InvitePatientForm(forms.Form):
@@ -14,16 +58,8 @@ class InvitePatientForm(forms.Form):
         label="Email address",
         help_text="The invitation to set a password goes to this address.",
     )
-    nhs_number = forms.CharField(
-        label="NHS number",
-        max_length=20,
-        help_text="10 digits, for example 485 777 3456.",
-        validators=[nhs_number.validate_nhs_number],
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
-    date_of_birth = NHSDateField(
-        label="Date of birth", past=True, help_text="For example, 15 3 1984."
-    )
+    nhs_number = nhs_number_field()
+    date_of_birth = date_of_birth_field()
     therapist = forms.ModelChoiceField(
         queryset=User.objects.none(),
         required=False,
@@ -36,22 +72,62 @@ class InvitePatientForm(forms.Form):
         self.fields["therapist"].queryset = User.objects.therapists()
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        taken = (
-            User.objects.filter(email=email).exists()
-            or EmailAddress.objects.filter(email__iexact=email).exists()
-        )
-        if taken:
-            raise forms.ValidationError("Someone already uses this email address.")
-        return email
+        return unused_email(self.cleaned_data["email"])
 
     def clean_nhs_number(self):
-        value = nhs_number.normalise(self.cleaned_data["nhs_number"])
-        if Patient.objects.filter(nhs_number=value).exists():
-            raise forms.ValidationError(
-                "A patient with this NHS number already exists."
+        return unused_nhs_number(self.cleaned_data["nhs_number"])
+
+
+class PatientDetailsForm(forms.Form):
+    """A clinic admin corrects a patient's details, checked as on invitation."""
+
+    full_name = forms.CharField(label="Full name", max_length=200)
+    email = forms.EmailField(
+        label="Email address",
+        help_text="A new address is used once the patient confirms it from a link "
+        "we email there. Until then, sign-in and messages use the old one.",
+    )
+    phone = forms.CharField(
+        label="Mobile phone number",
+        max_length=30,
+        required=False,
+        help_text="For example 07700 900 982.",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    gp_practice = forms.CharField(label="GP practice", max_length=200, required=False)
+    nhs_number = nhs_number_field()
+    date_of_birth = date_of_birth_field()
+
+    def __init__(self, data=None, *, patient):
+        self.patient = patient
+        initial = {
+            "full_name": patient.user.full_name,
+            "email": patient.user.email,
+            "phone": patient.phone,
+            "gp_practice": patient.gp_practice,
+            "nhs_number": patient.nhs_number_display,
+            "date_of_birth": patient.date_of_birth,
+        }
+        super().__init__(data, initial=initial)
+
+    def clean_email(self):
+        return unused_email(self.cleaned_data["email"], self.patient)
+
+    def clean_nhs_number(self):
+        return unused_nhs_number(self.cleaned_data["nhs_number"], self.patient)
+
+    def clean_phone(self):
+        return uk_mobile(self.cleaned_data["phone"])
+
+    def clean(self):
+        data = super().clean()
+        if self.patient.sms_reminders and "phone" in data and not data["phone"]:
+            self.add_error(
+                "phone",
+                "The patient gets text reminders, so a mobile number is needed. "
+                "They can turn text reminders off in their contact preferences.",
             )
-        return value
+        return data
 
 
 class ContactPreferencesForm(forms.ModelForm):
@@ -69,15 +145,7 @@ class ContactPreferencesForm(forms.ModelForm):
         }
 
     def clean_phone(self):
-        phone = self.cleaned_data["phone"].strip()
-        digits = phone.replace(" ", "").replace("+44", "0")
-        if phone and not (
-            digits.isdigit() and len(digits) == 11 and digits[:2] == "07"
-        ):
-            raise forms.ValidationError(
-                "Enter a UK mobile number, like 07700 900 982 or +44 7700 900 982."
-            )
-        return phone
+        return uk_mobile(self.cleaned_data["phone"])
 
     def clean(self):
         data = super().clean()
@@ -86,3 +154,16 @@ class ContactPreferencesForm(forms.ModelForm):
         if data.get("reminders_opt_out"):
             data["email_reminders"] = data["sms_reminders"] = False
         return data
+
+
+class SearchForm(forms.Form):
+    """One box. Sent by POST so that what is typed (often a name or NHS number)
+    never appears in a URL, and so never in a server log or browser history."""
+
+    q = forms.CharField(
+        label="Name, NHS number, date of birth or email address",
+        max_length=200,
+        help_text="For example Alice Smith, 485 777 3456, 01/02/1980, 1 Feb 1980, "
+        "or part of an email address.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )

@@ -24,6 +24,10 @@ class PatientQuerySet(models.QuerySet):
     def waiting(self):
         return self.filter(status=Patient.Status.REFERRED)
 
+    def open(self):
+        """Still in the clinic's care: waiting or in therapy."""
+        return self.filter(status__in=Patient.OPEN_STATUSES)
+
 
 class Patient(models.Model):
     """A patient's record: identity, contact preferences, GP and where they are."""
@@ -33,6 +37,8 @@ class Patient(models.Model):
         IN_THERAPY = "in_therapy", "In therapy"
         DISCHARGED = "discharged", "Discharged"
         DROPPED_OUT = "dropped_out", "Dropped out"
+
+    OPEN_STATUSES = (Status.REFERRED, Status.IN_THERAPY)
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.OneToOneField(
@@ -69,6 +75,9 @@ class Patient(models.Model):
 
     class Meta:
         ordering = ["user__full_name"]
+        # Search by date of birth (patients/search.py); names and email addresses
+        # have trigram indexes on the user table (accounts/0005).
+        indexes = [models.Index(fields=["date_of_birth"], name="patient_dob")]
 
     def __str__(self):
         return self.user.full_name

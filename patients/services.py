@@ -2,9 +2,6 @@
 transaction (`created_by`/`by` is who acts, `ip` their address when a view knows
 it)."""
 
-import logging
-
-from allauth.account.models import EmailAddress
 from django.db import transaction
 
 from dit_portal.accounts import services as accounts
@@ -12,9 +9,6 @@ from dit_portal.accounts.models import User
 from dit_portal.audit import services as audit
 
 from .models import Patient
-
-log = logging.getLogger(__name__)
-
 
 CONTACT_FIELDS = ("phone", "email_reminders", "sms_reminders", "reminders_opt_out")
 
@@ -27,11 +21,8 @@ def create_invited_patient(
 
     Returns (patient, token); the caller sends the email once this has committed.
     """
-    user = User.objects.create_user(
-        email=email, full_name=full_name, role=User.Role.PATIENT
-    )
-    EmailAddress.objects.create(
-        user=user, email=user.email, verified=False, primary=True
+    user, token = accounts.create_invited_user(
+        email=email, full_name=full_name, role=User.Role.PATIENT, created_by=created_by
     )
     patient = Patient.objects.create(
         user=user,
@@ -39,7 +30,6 @@ def create_invited_patient(
         date_of_birth=date_of_birth,
         therapist=therapist,
     )
-    token = accounts.create_invitation(user, created_by=created_by)
     audit.record_change(
         created_by, audit.Action.CREATE, patient, patient=patient, ip=ip
     )
@@ -48,17 +38,7 @@ def create_invited_patient(
 
 def send_invitation(patient, token, clinic):
     """Email the invitation; False (and a log line without personal data) on failure."""
-    try:
-        accounts.send_invitation_email(patient.user, token, clinic)
-    except Exception as error:  # noqa: BLE001 - any mail failure is reported the same
-        # The error's text can hold the address, so only its type is logged.
-        log.error(  # noqa: TRY400
-            "Invitation email for patient %s was not sent (%s)",
-            patient.public_id,
-            type(error).__name__,
-        )
-        return False
-    return True
+    return accounts.send_invitation(patient.user, token, clinic)
 
 
 def invite_patient(*, clinic, **fields):
@@ -91,3 +71,54 @@ def save_contact_preferences(patient, *, by, ip=None, **preferences):
         patient.save(update_fields=list(preferences))
         audit.record_change(by, audit.Action.CHANGE, patient, patient=patient, ip=ip)
     return patient
+
+
+# What the clinic may change of a patient's details, and where each is kept.
+USER_DETAILS = ("full_name",)
+PATIENT_DETAILS = ("phone", "gp_practice", "nhs_number", "date_of_birth")
+
+
+def save_details(patient, *, by, clinic, ip=None, email=None, **details):
+    """A clinic admin corrects a patient's details. Each change is audited with the
+    before and after of the fields that changed. A new email address is not used
+    until the patient confirms it from a link sent there: until then sign-in and
+    messages keep the old one. Returns whether a confirmation link was sent (None
+    if the address did not change)."""
+    unknown = set(details) - set(USER_DETAILS + PATIENT_DETAILS)
+    if unknown:
+        raise TypeError(f"Not patient details: {sorted(unknown)}")
+    user_values = {name: details[name] for name in USER_DETAILS if name in details}
+    patient_values = {
+        name: details[name] for name in PATIENT_DETAILS if name in details
+    }
+    email_changed = email is not None and email.strip().lower() != patient.user.email
+    with transaction.atomic():
+        changes = audit.differences(patient.user, user_values)
+        changes |= audit.differences(patient, patient_values)
+        for name, value in user_values.items():
+            setattr(patient.user, name, value)
+        for name, value in patient_values.items():
+            setattr(patient, name, value)
+        if user_values:
+            patient.user.save(update_fields=list(user_values))
+        if patient_values:
+            patient.save(update_fields=list(patient_values))
+        token = None
+        if email_changed:
+            email = email.strip().lower()
+            token = accounts.request_email_change(patient.user, email, by=by)
+            # Requested, not yet in use: the confirmation is audited when it comes.
+            changes["email_requested"] = [patient.user.email, email]
+        if changes:
+            audit.record_change(
+                by,
+                audit.Action.CHANGE,
+                patient,
+                patient=patient,
+                ip=ip,
+                changes=changes,
+            )
+    if token is None:
+        return None
+    accounts.send_email_change_notice(patient.user, clinic)
+    return accounts.send_email_change(patient.user, email, token, clinic)

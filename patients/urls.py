@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("", views.patient_list, name="patient_list"),
     path("invite/", views.invite, name="invite_patient"),
+    path("search/", views.patient_search, name="patient_search"),
     path(
         "my-contact-preferences/",
         views.contact_preferences,
@@ -17,4 +18,5 @@ urlpatterns = [
         name="resend_invitation",
     ),
     path("<uuid:public_id>/audit/", views.audit_log, name="audit_log"),
+    path("<uuid:public_id>/details/", views.edit_patient, name="edit_patient"),
 ]

@@ -12,17 +12,24 @@ from dit_portal.accounts.decorators import (
     role_required,
 )
 from dit_portal.accounts.models import User
+from dit_portal.accounts.services import pending_email
 from dit_portal.audit import services as audit
 from dit_portal.audit.models import AuditEvent
 from dit_portal.core.forms import posted
 from therapy.models import Clinic
 
-from . import selectors, services
-from .forms import ContactPreferencesForm, InvitePatientForm
+from . import search, selectors, services
+from .forms import (
+    ContactPreferencesForm,
+    InvitePatientForm,
+    PatientDetailsForm,
+    SearchForm,
+)
 from .models import Patient
 from .permissions import get_patient_for
 
 PAGE_SIZE = 50
+SEARCH = "patients.PatientSearch"
 INVITE_FIELDS = ("full_name", "email", "nhs_number", "date_of_birth", "therapist")
 
 
@@ -107,6 +114,45 @@ def resend_invitation(request, public_id):
     return redirect("patient_detail", public_id=patient.public_id)
 
 
+LINK_NOT_SENT = (
+    "The email with the confirmation link could not be sent. Save the new address "
+    "again in a few minutes to send a new link."
+)
+
+
+@clinic_admin_required
+def edit_patient(request, public_id):
+    """The clinic corrects a patient's details (checked as on invitation)."""
+    patient = get_patient_for(request.user, public_id)
+    form = PatientDetailsForm(posted(request), patient=patient)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sent = services.save_details(
+                patient,
+                by=request.user,
+                clinic=Clinic.load(),
+                ip=audit.client_ip(request),
+                **form.cleaned_data,
+            )
+        except IntegrityError:
+            form.add_error(
+                None, "Someone else has just used these details. Check them."
+            )
+        else:
+            messages.success(request, "Patient details saved.")
+            if sent is True:
+                messages.info(request, "We have emailed a link to the new address.")
+            elif sent is False:
+                messages.warning(request, LINK_NOT_SENT)
+            return redirect("patient_detail", public_id=patient.public_id)
+    audit.record(request, audit.Action.VIEW, patient, patient=patient)
+    return render(
+        request,
+        "patients/edit.html",
+        {"form": form, "patient": patient, "pending": pending_email(patient.user)},
+    )
+
+
 @clinic_admin_required
 def audit_log(request, public_id):
     patient = get_patient_for(request.user, public_id)
@@ -117,6 +163,27 @@ def audit_log(request, public_id):
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request, "patients/audit_log.html", {"patient": patient, "page": page}
+    )
+
+
+@role_required(User.Role.CLINIC_ADMIN, User.Role.THERAPIST)
+def patient_search(request):
+    """Find a patient. Results are only the patients the user may see; each one
+    shown is audited, as on the patient list."""
+    form = SearchForm(posted(request))
+    results = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            results = search.search(request.user, form.cleaned_data["q"])
+        except search.SearchTermInvalid as error:
+            form.add_error("q", error.message)
+        else:
+            audit.record(request, audit.Action.VIEW, object_type=SEARCH)
+            audit.record_listed(request, results.patients, SEARCH)
+    return render(
+        request,
+        "patients/search.html",
+        {"form": form, "results": results, "max_results": search.MAX_RESULTS},
     )
 
 

@@ -140,6 +140,7 @@ def everything(course, clinic, clinic_admin, patient, therapist):
     queueing.queue_message(
         "risk_escalated", clinic_admin, course=course, key="risk-escalated:1"
     )
+    queueing.queue_message("mfa_reset", therapist)
     return course
 
 
@@ -148,6 +149,7 @@ def everything(course, clinic, clinic_admin, patient, therapist):
 STAFF_WORDS = {
     "risk": "needs your response today",
     "risk_escalated": "A risk flag is waiting for a clinician's response",
+    "mfa_reset": "A clinic admin has reset your two-factor sign-in.",
 }
 
 

@@ -36,3 +36,18 @@ def clinic_admin_required(view):
     from .models import User
 
     return role_required(User.Role.CLINIC_ADMIN)(view)
+
+
+def clinic_admin_or_404(view):
+    """Pages about staff accounts: anyone signed in who is not a clinic admin gets
+    404, so therapists and patients are not even told the page exists."""
+    from django.http import Http404
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_clinic_admin:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -8,7 +8,9 @@ Plain Python, no Django: gunicorn's logger imports it before Django starts."""
 import logging
 import re
 
-_TOKEN_IN_PATH = re.compile(r"(/accounts/invitation/)(?!set-password/)[^/\s?\"]+")
+_TOKEN_IN_PATH = re.compile(
+    r"(/accounts/(?:invitation|email-change)/)(?!set-password/)[^/\s?\"]+"
+)
 REDACTED = r"\1[redacted]"
 
 

@@ -169,3 +169,38 @@ class Invitation(models.Model):
     @staticmethod
     def new_token():
         return secrets.token_urlsafe(32)
+
+
+class EmailChangeQuerySet(models.QuerySet):
+    def usable(self):
+        return self.filter(used_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class EmailChange(models.Model):
+    """A new sign-in address the clinic entered, waiting for its owner to confirm it.
+
+    Until they do, the account keeps its old address for sign-in and messages. Like an
+    Invitation, only a hash of the token is stored; the token is in the email alone."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_changes"
+    )
+    new_email = models.EmailField()
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EmailChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Email change for user {self.user_id}"

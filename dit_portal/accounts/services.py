@@ -1,16 +1,24 @@
-"""Account operations: patients' one-time invitation links."""
+"""Account operations: one-time invitation links (patients and staff), sessions,
+and sign-in addresses changed by the clinic and confirmed by their owner."""
 
+import logging
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Invitation, hash_token
+from dit_portal.audit import services as audit
+
+from .models import EmailChange, Invitation, User, hash_token
+
+log = logging.getLogger(__name__)
 
 
 class InvitationInvalid(Exception):
@@ -29,6 +37,31 @@ def create_invitation(user, created_by=None):
         expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
     return token
+
+
+def email_taken(email, exclude=None):
+    """Whether another account signs in with, or has been offered, this address."""
+    email = email.strip().lower()
+    users = User.objects.filter(email=email)
+    addresses = EmailAddress.objects.filter(email__iexact=email)
+    pending = EmailChange.objects.usable().filter(new_email=email)
+    if exclude is not None:
+        users = users.exclude(pk=exclude.pk)
+        addresses = addresses.exclude(user=exclude)
+        pending = pending.exclude(user=exclude)
+    return users.exists() or addresses.exists() or pending.exists()
+
+
+def create_invited_user(*, email, full_name, role, created_by, **fields):
+    """An account with no usable password yet, its unverified address and a one-time
+    link; returns (user, token). Call inside the caller's transaction."""
+    user = User.objects.create_user(
+        email=email, full_name=full_name, role=role, **fields
+    )
+    EmailAddress.objects.create(
+        user=user, email=user.email, verified=False, primary=True
+    )
+    return user, create_invitation(user, created_by=created_by)
 
 
 def invitation_url(token):
@@ -52,6 +85,21 @@ def send_invitation_email(user, token, clinic):
         render_to_string("accounts/email/invitation.html", context), "text/html"
     )
     message.send()
+
+
+def send_invitation(user, token, clinic):
+    """Email the link; False (and a log line without personal data) on failure."""
+    try:
+        send_invitation_email(user, token, clinic)
+    except Exception as error:  # noqa: BLE001 - any mail failure is reported the same
+        # The error's text can hold the address, so only its type is logged.
+        log.error(  # noqa: TRY400
+            "Invitation email for user %s was not sent (%s)",
+            user.pk,
+            type(error).__name__,
+        )
+        return False
+    return True
 
 
 def find_invitation(token):
@@ -96,5 +144,155 @@ def accept_invitation(token, password):
         user=user,
         email=user.email,
         defaults={"verified": True, "primary": True},
+    )
+    return user
+
+
+def end_sessions(user):
+    """Sign `user` out everywhere: delete their rows from the session store (the
+    database; settings use Django's default engine). Sessions are not indexed by
+    user, so the live ones are read; the idle time-out keeps them few (those used in
+    the last half hour), and expired ones are not looked at. An inactive user's
+    session would find no user anyway (the backend refuses inactive users); deleting
+    it also drops what it held."""
+    mine = [
+        session.session_key
+        for session in Session.objects.filter(expire_date__gt=timezone.now())
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk)
+    ]
+    Session.objects.filter(session_key__in=mine).delete()
+    return len(mine)
+
+
+# A sign-in address changed by the clinic, confirmed by its owner ---------------------
+
+
+class EmailChangeInvalid(Exception):
+    """The link is unknown, used or expired."""
+
+
+def request_email_change(user, new_email, *, by):
+    """Keep `new_email` pending for `user` and return the token for its link; the
+    account signs in and hears from the clinic at its old address until the owner
+    confirms. A newer request cancels older ones. Call inside a transaction."""
+    now = timezone.now()
+    EmailChange.objects.filter(user=user, used_at__isnull=True).update(expires_at=now)
+    token = Invitation.new_token()
+    EmailChange.objects.create(
+        user=user,
+        new_email=new_email.strip().lower(),
+        token_hash=hash_token(token),
+        created_by=by,
+        expires_at=now + timedelta(days=settings.EMAIL_CHANGE_VALID_DAYS),
+    )
+    return token
+
+
+def pending_email(user):
+    change = EmailChange.objects.usable().filter(user=user).first()
+    return change.new_email if change else None
+
+
+def email_change_url(token):
+    return settings.SITE_URL + reverse("confirm_email_change", args=[token])
+
+
+def send_email_change(user, new_email, token, clinic):
+    """The link goes to the new address (only its owner can confirm it); nothing in
+    it but the link and who to call. False, logged without personal data, if the
+    email failed."""
+    context = {
+        "user": user,
+        "url": email_change_url(token),
+        "clinic": clinic,
+        "valid_days": settings.EMAIL_CHANGE_VALID_DAYS,
+    }
+    message = EmailMultiAlternatives(
+        subject=f"Confirm your email address for {clinic.portal_name}",
+        body=render_to_string("accounts/email/email_change.txt", context),
+        to=[new_email],
+    )
+    message.attach_alternative(
+        render_to_string("accounts/email/email_change.html", context), "text/html"
+    )
+    try:
+        message.send()
+    except Exception as error:  # noqa: BLE001 - any mail failure is reported the same
+        log.error(  # noqa: TRY400
+            "Email-change link for user %s was not sent (%s)",
+            user.pk,
+            type(error).__name__,
+        )
+        return False
+    return True
+
+
+def send_email_change_notice(user, clinic):
+    """Tell the address in use that the clinic has asked to change it, so a change
+    the person did not ask for is noticed before anyone confirms it. The new address
+    is not named. False, logged without personal data, if the email failed."""
+    context = {"user": user, "clinic": clinic}
+    message = EmailMultiAlternatives(
+        subject=f"Your email address for {clinic.portal_name} is being changed",
+        body=render_to_string("accounts/email/email_change_notice.txt", context),
+        to=[user.email],
+    )
+    try:
+        message.send()
+    except Exception as error:  # noqa: BLE001 - any mail failure is reported the same
+        log.error(  # noqa: TRY400
+            "Email-change notice for user %s was not sent (%s)",
+            user.pk,
+            type(error).__name__,
+        )
+        return False
+    return True
+
+
+def find_email_change(token):
+    change = (
+        EmailChange.objects.usable()
+        .select_related("user")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    if change is None:
+        raise EmailChangeInvalid
+    return change
+
+
+@transaction.atomic
+def confirm_email_change(token, *, ip=None):
+    """The owner confirmed: the account signs in and is written to at the new
+    address from now on, and the change is audited with before and after."""
+    change = (
+        EmailChange.objects.select_for_update()
+        .usable()
+        .select_related("user")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    if change is None:
+        raise EmailChangeInvalid
+    user = change.user
+    if email_taken(change.new_email, exclude=user):
+        raise EmailChangeInvalid
+    before = user.email
+    user.email = change.new_email
+    user.save(update_fields=["email"])
+    EmailAddress.objects.filter(user=user).delete()
+    EmailAddress.objects.create(
+        user=user, email=user.email, verified=True, primary=True
+    )
+    change.used_at = timezone.now()
+    change.save(update_fields=["used_at"])
+    audit.record_change(
+        user,
+        audit.Action.CHANGE,
+        user,
+        patient=getattr(user, "patient", None),
+        object_type="accounts.SignInEmail",
+        ip=ip,
+        changes={"email": [before, user.email]},
     )
     return user

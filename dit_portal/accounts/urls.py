@@ -14,4 +14,9 @@ urlpatterns = [
         name="set_invited_password",
     ),
     path("invitation/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path(
+        "email-change/<str:token>/",
+        views.confirm_email_change,
+        name="confirm_email_change",
+    ),
 ]

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dit_portal.audit import services as audit
 from dit_portal.core.forms import posted
 
 from . import services
@@ -74,3 +75,22 @@ def set_invited_password(request):
         "accounts/set_invited_password.html",
         {"form": form, "invited_user": invitation.user},
     )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm_email_change(request, token):
+    """The link sent to a new address. Opening it only asks (mail scanners open
+    links); the button's POST makes the new address the one used."""
+    try:
+        change = services.find_email_change(token)
+    except services.EmailChangeInvalid:
+        return render(request, "accounts/email_change_invalid.html", status=404)
+    if request.method == "GET":
+        return render(request, "accounts/email_change_confirm.html", {"change": change})
+    try:
+        services.confirm_email_change(token, ip=audit.client_ip(request))
+    except services.EmailChangeInvalid:
+        return render(request, "accounts/email_change_invalid.html", status=404)
+    messages.success(request, "Your email address is changed. Use it to sign in.")
+    return redirect("account_login" if not request.user.is_authenticated else "home")

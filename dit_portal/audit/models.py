@@ -46,6 +46,9 @@ class AuditEvent(AppendOnlyModel):
     )
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # A change of a person's details: {field: [before, after]} for the fields that
+    # changed (identity and contact details only, never clinical content).
+    changes = models.JSONField(null=True, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 

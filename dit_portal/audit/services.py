@@ -46,9 +46,11 @@ def record_change(
     object_type=None,
     object_id=None,
     ip=None,
+    changes=None,
 ):
     """Write one audit event for `actor`'s `action` on `obj` (or on the record named
-    by object_type and object_id). `actor` is None for the system's own changes."""
+    by object_type and object_id). `actor` is None for the system's own changes.
+    `changes` is {field: [before, after]} for a change of someone's details."""
     if obj is not None:
         object_type = object_type or obj._meta.label
         object_id = object_id or getattr(obj, "public_id", None) or obj.pk
@@ -60,7 +62,22 @@ def record_change(
         object_id=str(object_id or ""),
         patient=patient,
         ip_address=ip,
+        changes=changes or None,
     )
+
+
+def differences(obj, values):
+    """{field: [before, after]} for each of `values` that differs from `obj`'s, as
+    text (dates and the like), for record_change's `changes`."""
+    return {
+        name: [_plain(getattr(obj, name)), _plain(value)]
+        for name, value in values.items()
+        if getattr(obj, name) != value
+    }
+
+
+def _plain(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def record(

@@ -59,3 +59,8 @@ class QuestionnaireError(ServiceError):
 
 class MessageReplaced(ServiceError):
     """A failed message cannot be sent again: a newer one has taken its place."""
+
+
+class StaffError(ServiceError):
+    """A rule about staff accounts refused the change (the last clinic admin, a
+    therapist whose caseload still needs another therapist)."""
