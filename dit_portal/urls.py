@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("dit_portal.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("patients/", include("patients.urls")),
+    path("clinic/audit/", include("dit_portal.audit.urls")),
     path("", include("therapy.urls")),
     path("", include("messaging.urls")),
     path("", include("questionnaires.urls")),

@@ -59,3 +59,7 @@ class QuestionnaireError(ServiceError):
 
 class MessageReplaced(ServiceError):
     """A failed message cannot be sent again: a newer one has taken its place."""
+
+
+class SubjectAccessError(ServiceError):
+    """A step of a subject access request was refused (out of order, or twice)."""

@@ -1,0 +1,160 @@
+"""A patient's own record: who has looked at it, and a copy of their information
+(the subject access bundle); and the staff side of a full copy (ask, review,
+release)."""
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from dit_portal.accounts.decorators import patient_required, role_required
+from dit_portal.accounts.models import User
+from dit_portal.audit import selectors as access
+from dit_portal.audit import services as audit
+from dit_portal.core.errors import SubjectAccessError
+from therapy.models import Clinic
+
+from . import subject_access
+from .bundle import subject_access_bundle
+from .bundle_pdf import bundle_pdf
+from .models import Patient, SubjectAccessRequest
+from .permissions import get_patient_for
+
+FORMATS = {
+    "json": ("application/json", "my-information.json"),
+    "pdf": ("application/pdf", "my-information.pdf"),
+}
+
+
+def _own_record(user):
+    patient = Patient.objects.visible_to(user).select_related("user").first()
+    if patient is None:
+        raise Http404
+    return patient
+
+
+@patient_required
+def my_record_access(request):
+    patient = _own_record(request.user)
+    page = access.access_page(patient, request.GET.get("page"))
+    return render(request, "patients/my_record_access.html", {"page": page})
+
+
+@patient_required
+def my_information(request):
+    patient = _own_record(request.user)
+    released = SubjectAccessRequest.objects.visible_to(request.user)
+    return render(
+        request,
+        "patients/my_information.html",
+        {"patient": patient, "released": released},
+    )
+
+
+def _download(request, patient, fmt, *, with_notes, obj=None):
+    """The bundle as JSON or PDF, with its EXPORT event."""
+    if fmt not in FORMATS:
+        raise Http404
+    bundle = subject_access_bundle(patient, clinic=Clinic.load(), with_notes=with_notes)
+    audit.record(
+        request,
+        audit.Action.EXPORT,
+        obj,
+        patient=patient,
+        object_type=None if obj else "patients.MyInformation",
+    )
+    if fmt == "json":
+        body = json.dumps(bundle, ensure_ascii=False, indent=2).encode()
+    else:
+        body = bundle_pdf(bundle)
+    content_type, filename = FORMATS[fmt]
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@patient_required
+def my_information_download(request, fmt):
+    return _download(request, _own_record(request.user), fmt, with_notes=False)
+
+
+@role_required(User.Role.CLINIC_ADMIN, User.Role.THERAPIST)
+def subject_access_requests(request, public_id):
+    """A patient's requests for a full copy; admins ask for a new one here."""
+    patient = get_patient_for(request.user, public_id)
+    if request.method == "POST":
+        if not request.user.is_clinic_admin:
+            raise PermissionDenied
+        subject_access.request_full_copy(
+            patient, by=request.user, ip=audit.client_ip(request)
+        )
+        messages.success(request, "Asked for a full copy. A clinician must review it.")
+        return redirect("subject_access_requests", public_id=patient.public_id)
+    audit.record(
+        request,
+        audit.Action.VIEW,
+        patient=patient,
+        object_type="patients.SubjectAccessRequest",
+    )
+    return render(
+        request,
+        "patients/subject_access_requests.html",
+        {
+            "patient": patient,
+            "requests": patient.access_requests.select_related(
+                "requested_by", "reviewed_by", "released_by"
+            ),
+        },
+    )
+
+
+def _request_for(user, public_id, queryset=SubjectAccessRequest.objects):
+    return get_object_or_404(
+        queryset.visible_to(user).select_related("patient__user"), public_id=public_id
+    )
+
+
+@role_required(User.Role.THERAPIST, User.Role.PATIENT)
+def subject_access_copy(request, public_id, fmt):
+    """The full copy, notes included: for the reviewing clinicians, and for the
+    patient once released. Never for an admin (404: they may not read notes)."""
+    found = get_object_or_404(
+        SubjectAccessRequest.objects.readable_copy(request.user).select_related(
+            "patient__user"
+        ),
+        public_id=public_id,
+    )
+    return _download(request, found.patient, fmt, with_notes=True, obj=found)
+
+
+def _step(request, public_id, step, done):
+    found = _request_for(request.user, public_id)
+    try:
+        step(found, by=request.user, ip=audit.client_ip(request))
+    except SubjectAccessError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect("subject_access_requests", public_id=found.patient.public_id)
+
+
+@require_POST
+@role_required(User.Role.THERAPIST)
+def review_subject_access(request, public_id):
+    return _step(
+        request, public_id, subject_access.mark_reviewed, "Marked as reviewed."
+    )
+
+
+@require_POST
+@role_required(User.Role.CLINIC_ADMIN)
+def release_subject_access(request, public_id):
+    return _step(
+        request,
+        public_id,
+        subject_access.release,
+        "Released: the patient can download it from 'My information'.",
+    )
