@@ -9,20 +9,29 @@ from . import selectors, services
 from .forms import AuditFilterForm
 
 
-def _filtered(request):
-    """The filter form and its events; a bad filter shows its error and no rows."""
+def _filtered(request, action):
+    """The filter form and its events; a bad filter shows its error and no rows.
+    Looking at (or exporting) one patient's trail is audited on their record."""
     form = AuditFilterForm(request.GET or None)
     if not request.GET:
-        return form, selectors.filtered_events()
-    if form.is_valid():
-        return form, selectors.filtered_events(**form.filters())
-    return form, selectors.filtered_events().none()
+        events = selectors.filtered_events()
+    elif form.is_valid():
+        events = selectors.filtered_events(**form.filters())
+    else:
+        events = selectors.filtered_events().none()
+    patient = form.cleaned_data.get("patient") if form.is_bound else None
+    services.record(
+        request,
+        action,
+        patient=patient,
+        object_type="audit.AuditLog" if patient else "audit.AuditEvent",
+    )
+    return form, events, patient
 
 
 @clinic_admin_required
 def audit_events(request):
-    form, events = _filtered(request)
-    services.record(request, services.Action.VIEW, object_type="audit.AuditEvent")
+    form, events, patient = _filtered(request, services.Action.VIEW)
     page = selectors.audit_page(events, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -33,15 +42,14 @@ def audit_events(request):
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "patient": form.cleaned_data.get("patient") if form.is_bound else None,
+            "patient": patient,
         },
     )
 
 
 @clinic_admin_required
 def audit_events_csv(request):
-    form, events = _filtered(request)
-    services.record(request, services.Action.EXPORT, object_type="audit.AuditEvent")
+    form, events, patient = _filtered(request, services.Action.EXPORT)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="audit-trail.csv"'
     selectors.write_csv(events, response)
