@@ -72,6 +72,9 @@ PHRASES = {
     ("patients.SubjectAccessRequest", Action.CREATE): (
         "Asked for a full copy of your information"
     ),
+    ("patients.SubjectAccessRequest", Action.EXPORT): (
+        "Downloaded the full copy of your information"
+    ),
     ("patients.SubjectAccessRequest", Action.SIGN): (
         "Reviewed the full copy of your information before release"
     ),
