@@ -2,6 +2,8 @@
 (patients.bundle), in the DejaVu Sans font the goodbye letter embeds, so names in
 any script print as written."""
 
+import datetime
+
 from fpdf import FPDF
 
 from therapy.ending.letter_font import FONT, font_files
@@ -17,6 +19,19 @@ DETAIL_LABELS = {
     "status": "Where you are",
     "assigned_therapist": "Your therapist",
 }
+
+
+def _day(iso):
+    """'2 March 2027' from the bundle's ISO time (already UK time)."""
+    if not iso:
+        return "date not recorded"
+    at = datetime.datetime.fromisoformat(iso)
+    return f"{at.day} {at:%B %Y}"
+
+
+def _time(iso):
+    at = datetime.datetime.fromisoformat(iso)
+    return f"{_day(iso)}, {at:%H:%M}"
 
 
 class _Writer:
@@ -61,7 +76,9 @@ def _sections(out, bundle):
             if sent["score"] is not None
             else ""
         )
-        out.text(f"{sent['questionnaire']}, sent {sent['sent'][:10]}{score}", style="B")
+        out.text(
+            f"{sent['questionnaire']}, sent {_day(sent['sent'])}{score}", style="B"
+        )
         for answer in sent["answers"]:
             out.text(f"{answer['question']}: {answer['answer']}", size=9)
         out.pdf.ln(2)
@@ -107,7 +124,7 @@ def bundle_pdf(bundle):
     out = _Writer("Your information")
     out.text(bundle["clinic"]["name"], size=13, style="B")
     out.text(
-        f"Your information, as held on {bundle['produced'][:10]}",
+        f"Your information, as held on {_day(bundle['produced'])}",
         size=16,
         style="B",
         gap=4,
@@ -119,7 +136,8 @@ def bundle_pdf(bundle):
     out.heading("Messages sent to you")
     for message in bundle["messages"]:
         out.text(
-            f"{message['sent'][:10]}: {message['message']} ({', '.join(message['by'])})"
+            f"{_day(message['sent'])}: {message['message']} "
+            f"({', '.join(message['by']) or 'channel not recorded'})"
         )
     if not bundle["messages"]:
         out.none("No messages.")
@@ -128,7 +146,7 @@ def bundle_pdf(bundle):
     out.heading("Who has looked at your record")
     for access in bundle["access_list"]:
         out.text(
-            f"{access['when'][:16].replace('T', ' ')}: {access['who']} ({access['role']}), {access['what']}",
+            f"{_time(access['when'])}: {access['who']} ({access['role']}), {access['what']}",
             size=9,
         )
     if not bundle["access_list"]:

@@ -138,6 +138,8 @@ def test_the_pdf_holds_sessions_and_answers_with_names_as_written(world, client)
     assert "Little interest or pleasure in doing things: Nearly every day (3)" in text
     assert "score 12 (Moderate)" in text
     assert SUMMARY in text and LETTER["changes"] in text
+    # Who looked: the therapist's note was written, but its words are not here.
+    assert "Terry Therapist (Therapist), Added your session notes" in text
     assert NOTE not in text and WORKING["linking_feeling"] not in text
 
 
