@@ -37,8 +37,11 @@ def test_the_access_page_the_audit_trail_and_my_information(
     page.get_by_label("Who").select_option(label="Terry Therapist (Therapist)")
     page.get_by_role("button", name="Filter").click()
     rows = page.get_by_role("table").locator("tbody tr")
-    expect(rows).to_have_count(1)
-    expect(rows.first).to_contain_text("Terry Therapist")
+    # Terry's sign-in opened his caseload, then he opened Alice's details.
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0)).to_contain_text("Looked at your details")
+    expect(rows.nth(0)).to_contain_text("Alice Patient")
+    expect(rows.nth(1)).to_contain_text("Looked at a therapist's caseload")
     assert "Terry" not in page.url  # ids in the address, never names
     with page.expect_download() as download:
         page.get_by_role(
