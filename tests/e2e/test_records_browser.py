@@ -4,6 +4,7 @@ reads who did, in words, and downloads her information; the admin filters the
 trail and asks for a full copy. axe checks every page."""
 
 import json
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -47,7 +48,7 @@ def test_the_access_page_the_audit_trail_and_my_information(
         page.get_by_role(
             "link", name="Download these events as a spreadsheet (CSV)"
         ).click()
-    csv_text = open(download.value.path(), encoding="utf-8").read()
+    csv_text = Path(download.value.path()).read_text(encoding="utf-8")
     assert "Looked at your details" in csv_text
     page.assert_accessible()
 
@@ -78,6 +79,6 @@ def test_the_access_page_the_audit_trail_and_my_information(
         page.get_by_role(
             "link", name="Download my information as a data file (JSON)"
         ).click()
-    bundle = json.loads(open(download.value.path(), encoding="utf-8").read())
+    bundle = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     assert bundle["details"]["full_name"] == "Alice Patient"
     assert len(bundle["sessions"]) == 16
