@@ -98,14 +98,16 @@ class Patient(models.Model):
 class SubjectAccessRequestQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Clinic admins: every request (they ask and release, never read the notes
-        in it); a therapist: requests about their own patients (the clinician who
-        knows the notes reviews the copy before release); a patient: their own,
-        once released."""
+        in it); a therapist: requests about their own patients, or every request if
+        they are the clinical lead (the clinicians who review a copy before
+        release); a patient: their own, once released."""
         if not user.is_authenticated:
             return self.none()
         if user.is_clinic_admin:
             return self
         if user.is_therapist:
+            if user.is_clinical_lead:
+                return self
             return self.filter(patient__therapist=user)
         if user.is_patient:
             return self.filter(patient__user=user, released_at__isnull=False)

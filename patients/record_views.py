@@ -6,6 +6,7 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -131,6 +132,7 @@ def subject_access_copy(request, public_id, fmt):
 
 
 def _step(request, public_id, step, done):
+    """One step of a full copy, its refusal shown as a message; the request."""
     found = _request_for(request.user, public_id)
     try:
         step(found, by=request.user, ip=audit.client_ip(request))
@@ -138,23 +140,37 @@ def _step(request, public_id, step, done):
         messages.error(request, error.message)
     else:
         messages.success(request, done)
-    return redirect("subject_access_requests", public_id=found.patient.public_id)
+    return found
+
+
+@role_required(User.Role.THERAPIST)
+def subject_access_reviews(request):
+    """The full copies this clinician may review: their own patients', or every
+    one for the clinical lead. Newest first, 50 a page."""
+    copies = SubjectAccessRequest.objects.visible_to(request.user).select_related(
+        "patient__user", "requested_by", "reviewed_by"
+    )
+    page = Paginator(copies, 50).get_page(request.GET.get("page"))
+    audit.record(
+        request, audit.Action.VIEW, object_type="patients.SubjectAccessReviews"
+    )
+    return render(request, "patients/subject_access_reviews.html", {"page": page})
 
 
 @require_POST
 @role_required(User.Role.THERAPIST)
 def review_subject_access(request, public_id):
-    return _step(
-        request, public_id, subject_access.mark_reviewed, "Marked as reviewed."
-    )
+    _step(request, public_id, subject_access.mark_reviewed, "Marked as reviewed.")
+    return redirect("subject_access_reviews")
 
 
 @require_POST
 @role_required(User.Role.CLINIC_ADMIN)
 def release_subject_access(request, public_id):
-    return _step(
+    found = _step(
         request,
         public_id,
         subject_access.release,
         "Released: the patient can download it from 'My information'.",
     )
+    return redirect("subject_access_requests", public_id=found.patient.public_id)

@@ -22,6 +22,7 @@ urlpatterns = [
         record_views.subject_access_requests,
         name="subject_access_requests",
     ),
+    path("copies/", record_views.subject_access_reviews, name="subject_access_reviews"),
     path(
         "copies/<uuid:public_id>/information.<str:fmt>",
         record_views.subject_access_copy,

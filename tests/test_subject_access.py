@@ -17,9 +17,10 @@ from messaging.models import Message
 from patients.bundle import subject_access_bundle
 from patients.models import SubjectAccessRequest
 
+from .factories import ClinicAdminFactory, PatientFactory, TherapistFactory
 from .focus_helpers import SUMMARY, WORKING
 from .permission_world import LETTER, build
-from .test_query_counts import count_queries
+from .test_query_counts import assert_flat, count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -237,3 +238,45 @@ def test_a_copy_is_reviewed_once(world, client):
         reverse("review_subject_access", args=[world.copy.public_id]), follow=True
     )
     assert "This copy has already been reviewed." in page.content.decode()
+
+
+def test_the_clinical_lead_may_review_any_copy_another_therapist_none(
+    world, client, other_therapist
+):
+    copy = SubjectAccessRequest.objects.create(
+        patient=world.course.patient, requested_by=ClinicAdminFactory()
+    )
+    pdf_url = reverse("subject_access_copy", args=[copy.public_id, "pdf"])
+    client.force_login(other_therapist)
+    reviews = client.get(reverse("subject_access_reviews"))
+    assert not reviews.context["page"].object_list
+    assert client.get(pdf_url).status_code == 404
+    assert (
+        client.post(reverse("review_subject_access", args=[copy.public_id])).status_code
+        == 404
+    )
+
+    lead = TherapistFactory(full_name="Lee Lead", clinical_lead=True)
+    client.force_login(lead)
+    listed = client.get(reverse("subject_access_reviews")).content.decode()
+    assert NAME in listed and "Mark as reviewed" in listed
+    assert NOTE in pdf_text(client.get(pdf_url).content)
+    client.post(reverse("review_subject_access", args=[copy.public_id]))
+    copy.refresh_from_db()
+    assert copy.reviewed_by == lead
+
+
+def test_the_review_list_is_flat(client, therapist, patient):
+    client.force_login(therapist)
+
+    def add():
+        for _ in range(30):
+            SubjectAccessRequest.objects.create(
+                patient=PatientFactory(therapist=therapist),
+                requested_by=ClinicAdminFactory(),
+            )
+
+    SubjectAccessRequest.objects.create(
+        patient=patient, requested_by=ClinicAdminFactory()
+    )
+    assert_flat(client, reverse("subject_access_reviews"), add)

@@ -20,6 +20,7 @@ WHAT = {
     "patients.PatientList": "the patient list, which showed your name and NHS number",
     "patients.SubjectAccessRequest": "your request for a copy of your information",
     "patients.MyInformation": "a copy of your information",
+    "patients.SubjectAccessReviews": "the list of full copies waiting for review",
     "accounts.User": "your account",
     "accounts.Invitation": "your invitation to the portal",
     "admin.accounts.User": "the list of people who can sign in",
