@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from patients.models import SubjectAccessRequest
+
 from .test_risk_flag_browser import sign_in_staff
 from .test_sign_in import sign_in
 
@@ -18,9 +20,16 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_the_access_page_the_audit_trail_and_my_information(
     page, clinic, patient, therapist, clinic_admin, course
 ):
+    SubjectAccessRequest.objects.create(patient=patient, requested_by=clinic_admin)
     sign_in_staff(page, therapist)
     page.visit(f"/patients/{patient.public_id}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Alice Patient")
+    page.get_by_role("link", name="Copies to review").first.click()
+    expect(page.get_by_role("table")).to_contain_text("Alice Patient")
+    page.assert_accessible()
+    page.get_by_role("button", name="Mark as reviewed").click()
+    expect(page.get_by_text("Marked as reviewed.")).to_be_visible()
+    expect(page.get_by_role("table")).to_contain_text("Reviewed")
 
     sign_in_staff(page, clinic_admin)
     page.visit(f"/patients/{patient.public_id}/")
@@ -38,11 +47,15 @@ def test_the_access_page_the_audit_trail_and_my_information(
     page.get_by_label("Who").select_option(label="Terry Therapist (Therapist)")
     page.get_by_role("button", name="Filter").click()
     rows = page.get_by_role("table").locator("tbody tr")
-    # Terry's sign-in opened his caseload, then he opened Alice's details.
-    expect(rows).to_have_count(2)
-    expect(rows.nth(0)).to_contain_text("Looked at your details")
-    expect(rows.nth(0)).to_contain_text("Alice Patient")
-    expect(rows.nth(1)).to_contain_text("Looked at a therapist's caseload")
+    # Newest first: the list of copies after his review, the review, that list,
+    # Alice's details, and the caseload his sign-in opened.
+    expect(rows).to_have_count(5)
+    expect(rows.nth(1)).to_contain_text(
+        "Reviewed the full copy of your information before release"
+    )
+    expect(rows.nth(3)).to_contain_text("Looked at your details")
+    expect(rows.nth(3)).to_contain_text("Alice Patient")
+    expect(rows.nth(4)).to_contain_text("Looked at a therapist's caseload")
     assert "Terry" not in page.url  # ids in the address, never names
     with page.expect_download() as download:
         page.get_by_role(
@@ -53,6 +66,8 @@ def test_the_access_page_the_audit_trail_and_my_information(
     page.assert_accessible()
 
     page.visit(f"/patients/{patient.public_id}/copies/")
+    page.get_by_role("button", name="Release to the patient").click()
+    expect(page.get_by_text("Released: the patient can download it")).to_be_visible()
     page.get_by_role("button", name="Ask for a full copy").click()
     expect(page.get_by_role("table")).to_contain_text(
         "Waiting for the therapist's review"
@@ -74,6 +89,9 @@ def test_the_access_page_the_audit_trail_and_my_information(
     page.assert_accessible()
 
     page.get_by_role("link", name="Get a copy of my information").click()
+    expect(
+        page.get_by_role("heading", name="Full copies released to you")
+    ).to_be_visible()
     page.assert_accessible()
     with page.expect_download() as download:
         page.get_by_role(
