@@ -25,7 +25,7 @@ from .models import Patient, SubjectAccessRequest
 from .permissions import get_patient_for
 
 FORMATS = {
-    "json": ("application/json", "my-information.json"),
+    "json": ("application/json; charset=utf-8", "my-information.json"),
     "pdf": ("application/pdf", "my-information.pdf"),
 }
 

@@ -280,3 +280,19 @@ def test_the_review_list_is_flat(client, therapist, patient):
         patient=patient, requested_by=ClinicAdminFactory()
     )
     assert_flat(client, reverse("subject_access_reviews"), add)
+
+
+def test_a_patients_list_of_full_copies_is_flat(clinic_admin_client, patient):
+    def add():
+        for _ in range(20):
+            SubjectAccessRequest.objects.create(
+                patient=patient, requested_by=ClinicAdminFactory()
+            )
+
+    add()
+    assert_flat(
+        clinic_admin_client,
+        reverse("subject_access_requests", args=[patient.public_id]),
+        add,
+        limit=14,  # the admin's banner asks whether messages go out (2 queries)
+    )

@@ -118,13 +118,21 @@ def safe_cell(value):
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def write_csv(events, out):
-    """The filtered trail as CSV, in the page's words, streamed in chunks."""
-    writer = csv.writer(out)
-    writer.writerow(CSV_HEADINGS)
+class _Echo:
+    """A file that hands back what is written, so csv.writer can feed a stream."""
+
+    def write(self, value):
+        return value
+
+
+def csv_lines(events):
+    """The filtered trail as CSV lines, in the page's words, read from the database
+    in chunks and streamed, so a long trail is never held in memory."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_HEADINGS)
     for event in events.iterator(chunk_size=2000):
         row = audit_row(event)
-        writer.writerow(
+        yield writer.writerow(
             safe_cell(value)
             for value in (
                 f"{local(event.at):%Y-%m-%d %H:%M:%S}",

@@ -1,6 +1,6 @@
 """The clinic admins' audit trail: every event, in words, filtered and exported."""
 
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import render
 
 from dit_portal.accounts.decorators import clinic_admin_required
@@ -50,7 +50,8 @@ def audit_events(request):
 @clinic_admin_required
 def audit_events_csv(request):
     form, events, patient = _filtered(request, services.Action.EXPORT)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        selectors.csv_lines(events), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="audit-trail.csv"'
-    selectors.write_csv(events, response)
     return response
