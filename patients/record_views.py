@@ -40,6 +40,10 @@ def _own_record(user):
 @patient_required
 def my_record_access(request):
     patient = _own_record(request.user)
+    # Their own look is recorded like any other, and never listed back to them.
+    audit.record(
+        request, audit.Action.VIEW, patient=patient, object_type="audit.AccessList"
+    )
     page = access.access_page(patient, request.GET.get("page"))
     return render(request, "patients/my_record_access.html", {"page": page})
 

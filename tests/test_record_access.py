@@ -121,6 +121,9 @@ def test_a_patients_own_reads_and_answers_are_never_listed_as_staff(
     assert AuditEvent.objects.filter(actor=patient.user).count() == 4
     page = client.get(reverse("my_record_access"))
     assert rows(page) == []
+    assert AuditEvent.objects.filter(
+        actor=patient.user, object_type="audit.AccessList"
+    ).exists()
     assert "Nobody at the clinic has looked at your record" in page.content.decode()
 
 
