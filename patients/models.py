@@ -122,9 +122,9 @@ class SubjectAccessRequestQuerySet(models.QuerySet):
 
 
 class SubjectAccessRequest(models.Model):
-    """A full copy of a patient's information, clinical notes included, asked for by
-    a clinic admin, reviewed by a clinician, then released to the patient. The
-    times and people of each step are the record of the review."""
+    """A full copy of a patient's information, clinical notes included, made when a
+    clinic admin asks for it, reviewed by a clinician, then released to the
+    patient. The times and people of each step are the record of the review."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     patient = models.ForeignKey(
@@ -134,6 +134,10 @@ class SubjectAccessRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     requested_at = models.DateTimeField(auto_now_add=True)
+    # The copy itself, made once when asked for (patients.bundle, notes included),
+    # so the clinician reviews exactly what the patient will get, however the
+    # record changes in between.
+    bundle = models.JSONField(editable=False)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -59,11 +59,10 @@ def my_information(request):
     )
 
 
-def _download(request, patient, fmt, *, with_notes, obj=None):
+def _download(request, patient, fmt, bundle, obj=None):
     """The bundle as JSON or PDF, with its EXPORT event."""
     if fmt not in FORMATS:
         raise Http404
-    bundle = subject_access_bundle(patient, clinic=Clinic.load(), with_notes=with_notes)
     audit.record(
         request,
         audit.Action.EXPORT,
@@ -83,7 +82,11 @@ def _download(request, patient, fmt, *, with_notes, obj=None):
 
 @patient_required
 def my_information_download(request, fmt):
-    return _download(request, _own_record(request.user), fmt, with_notes=False)
+    patient = _own_record(request.user)
+    if fmt not in FORMATS:
+        raise Http404
+    bundle = subject_access_bundle(patient, clinic=Clinic.load())
+    return _download(request, patient, fmt, bundle)
 
 
 @role_required(User.Role.CLINIC_ADMIN, User.Role.THERAPIST)
@@ -94,7 +97,7 @@ def subject_access_requests(request, public_id):
         if not request.user.is_clinic_admin:
             raise PermissionDenied
         subject_access.request_full_copy(
-            patient, by=request.user, ip=audit.client_ip(request)
+            patient, by=request.user, clinic=Clinic.load(), ip=audit.client_ip(request)
         )
         messages.success(request, "Asked for a full copy. A clinician must review it.")
         return redirect("subject_access_requests", public_id=patient.public_id)
@@ -124,15 +127,16 @@ def _request_for(user, public_id, queryset=SubjectAccessRequest.objects):
 
 @role_required(User.Role.THERAPIST, User.Role.PATIENT)
 def subject_access_copy(request, public_id, fmt):
-    """The full copy, notes included: for the reviewing clinicians, and for the
-    patient once released. Never for an admin (404: they may not read notes)."""
+    """The full copy as made when asked for, notes included: for the reviewing
+    clinicians, and for the patient once released. Never for an admin (403 by
+    role: they may not read notes)."""
     found = get_object_or_404(
         SubjectAccessRequest.objects.readable_copy(request.user).select_related(
             "patient__user"
         ),
         public_id=public_id,
     )
-    return _download(request, found.patient, fmt, with_notes=True, obj=found)
+    return _download(request, found.patient, fmt, found.bundle, obj=found)
 
 
 def _step(request, public_id, step, done):

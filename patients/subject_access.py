@@ -8,12 +8,18 @@ from django.utils import timezone
 from dit_portal.audit import services as audit
 from dit_portal.core.errors import SubjectAccessError
 
+from .bundle import subject_access_bundle
 from .models import SubjectAccessRequest
 
 
-def request_full_copy(patient, *, by, ip=None):
+def request_full_copy(patient, *, by, clinic, ip=None):
+    """Make the full copy now (notes included) and keep it for review."""
     with transaction.atomic():
-        request = SubjectAccessRequest.objects.create(patient=patient, requested_by=by)
+        request = SubjectAccessRequest.objects.create(
+            patient=patient,
+            requested_by=by,
+            bundle=subject_access_bundle(patient, clinic=clinic, with_notes=True),
+        )
         audit.record_change(by, audit.Action.CREATE, request, patient=patient, ip=ip)
     return request
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from messaging.models import Message
-from patients.models import SubjectAccessRequest
+from patients import subject_access
 from questionnaires.models import RiskFlag
 from therapy.ending import focus, letter
-from therapy.models import Closure, TherapistAvailability
+from therapy.models import Clinic, Closure, TherapistAvailability
 from therapy.notes import services as notes
 
 from .factories import (
@@ -97,15 +97,12 @@ def build(clock, course, other_patient, other_therapist, room):
         written, by=therapist, session=course.sessions.get(number=13)
     )
     flag = RiskFlag.objects.get(course=course)
-    now = timezone.now()
-    copy = SubjectAccessRequest.objects.create(
-        patient=course.patient,
-        requested_by=ClinicAdminFactory(),
-        reviewed_by=therapist,
-        reviewed_at=now,
-        released_by=ClinicAdminFactory(),
-        released_at=now,
+    admin = ClinicAdminFactory()
+    copy = subject_access.request_full_copy(
+        course.patient, by=admin, clinic=Clinic.load()
     )
+    subject_access.mark_reviewed(copy, by=therapist)
+    copy = subject_access.release(copy, by=admin)
     return World(
         course=course,
         session=course.sessions.get(number=14),

@@ -14,8 +14,11 @@ from pypdf import PdfReader
 from dit_portal.audit.models import AuditEvent
 from dit_portal.core.timefmt import when
 from messaging.models import Message
+from patients import subject_access
 from patients.bundle import subject_access_bundle
 from patients.models import SubjectAccessRequest
+from therapy.models import Clinic
+from therapy.notes import services as notes
 
 from .factories import ClinicAdminFactory, PatientFactory, TherapistFactory
 from .focus_helpers import SUMMARY, WORKING
@@ -35,6 +38,12 @@ VALIDATOR = Draft202012Validator(
 )
 NOTE = "Met her sister."  # the world's clinical note
 NAME = "Łukasz Nguyễn-Ó Súilleabháin"
+
+
+def ask(patient):
+    return subject_access.request_full_copy(
+        patient, by=ClinicAdminFactory(), clinic=Clinic.load()
+    )
 
 
 def pdf_text(content):
@@ -188,8 +197,12 @@ def test_a_full_copy_is_asked_for_reviewed_then_released(world, client, clinic_a
         copy.public_id.hex not in client.get(reverse("my_information")).content.decode()
     )
 
+    # The copy was made when asked for: a later change to the notes is not in
+    # it, so the clinician reviews exactly what the patient will get.
+    notes.save_draft(world.note, by=therapist, relationships="Written after.")
     client.force_login(therapist)
-    assert NOTE in pdf_text(client.get(pdf_url).content)
+    reviewed = pdf_text(client.get(pdf_url).content)
+    assert NOTE in reviewed and "Written after." not in reviewed
     client.post(reverse("review_subject_access", args=[copy.public_id]))
     copy.refresh_from_db()
     assert copy.reviewed_by == therapist and copy.reviewed_at is not None
@@ -209,7 +222,9 @@ def test_a_full_copy_is_asked_for_reviewed_then_released(world, client, clinic_a
     VALIDATOR.validate(full)
     assert full["clinical_notes"][0]["sections"][0]["text"] == NOTE
     steps = list(
-        AuditEvent.objects.filter(object_type="patients.SubjectAccessRequest")
+        AuditEvent.objects.filter(
+            object_type="patients.SubjectAccessRequest", object_id=copy.public_id
+        )
         .exclude(action="view")  # the admin's page of requests
         .order_by("id")
         .values_list("actor_role", "action")
@@ -223,10 +238,11 @@ def test_a_full_copy_is_asked_for_reviewed_then_released(world, client, clinic_a
     ]
     page = client.get(reverse("my_record_access")).context["page"]
     words = [row.what for row in page if not row.what.startswith("Looked at")]
-    assert words[:4] == [
+    assert words[:5] == [
         "Released the full copy of your information to you",
         "Reviewed the full copy of your information before release",
         "Downloaded the full copy of your information",
+        "Changed your session notes",
         "Asked for a full copy of your information",
     ]
 
@@ -243,9 +259,7 @@ def test_a_copy_is_reviewed_once(world, client):
 def test_the_clinical_lead_may_review_any_copy_another_therapist_none(
     world, client, other_therapist
 ):
-    copy = SubjectAccessRequest.objects.create(
-        patient=world.course.patient, requested_by=ClinicAdminFactory()
-    )
+    copy = ask(world.course.patient)
     pdf_url = reverse("subject_access_copy", args=[copy.public_id, "pdf"])
     client.force_login(other_therapist)
     reviews = client.get(reverse("subject_access_reviews"))
@@ -271,23 +285,16 @@ def test_the_review_list_is_flat(client, therapist, patient):
 
     def add():
         for _ in range(30):
-            SubjectAccessRequest.objects.create(
-                patient=PatientFactory(therapist=therapist),
-                requested_by=ClinicAdminFactory(),
-            )
+            ask(PatientFactory(therapist=therapist))
 
-    SubjectAccessRequest.objects.create(
-        patient=patient, requested_by=ClinicAdminFactory()
-    )
+    ask(patient)
     assert_flat(client, reverse("subject_access_reviews"), add)
 
 
 def test_a_patients_list_of_full_copies_is_flat(clinic_admin_client, patient):
     def add():
         for _ in range(20):
-            SubjectAccessRequest.objects.create(
-                patient=patient, requested_by=ClinicAdminFactory()
-            )
+            ask(patient)
 
     add()
     assert_flat(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from patients.models import SubjectAccessRequest
+from patients import subject_access
 
 from .test_risk_flag_browser import sign_in_staff
 from .test_sign_in import sign_in
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_the_access_page_the_audit_trail_and_my_information(
     page, clinic, patient, therapist, clinic_admin, course
 ):
-    SubjectAccessRequest.objects.create(patient=patient, requested_by=clinic_admin)
+    subject_access.request_full_copy(patient, by=clinic_admin, clinic=clinic)
     sign_in_staff(page, therapist)
     page.visit(f"/patients/{patient.public_id}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Alice Patient")
