@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("patients/", include("patients.urls")),
     path("clinic/staff/", include("dit_portal.accounts.staff.urls")),
+    path("clinic/audit/", include("dit_portal.audit.urls")),
     path("", include("therapy.urls")),
     path("", include("messaging.urls")),
     path("", include("questionnaires.urls")),

@@ -102,3 +102,87 @@ class Patient(models.Model):
     @property
     def days_waiting(self):
         return (timezone.localdate() - self.referral_date).days
+
+
+class SubjectAccessRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Clinic admins: every request (they ask and release, never read the notes
+        in it); a therapist: requests about their own patients, or every request if
+        they are the clinical lead (the clinicians who review a copy before
+        release); a patient: their own, once released."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_clinic_admin:
+            return self
+        if user.is_therapist:
+            if user.is_clinical_lead:
+                return self
+            return self.filter(patient__therapist=user)
+        if user.is_patient:
+            return self.filter(patient__user=user, released_at__isnull=False)
+        return self.none()
+
+    def readable_copy(self, user):
+        """Whose copy (with clinical notes) `user` may download: the reviewing
+        clinicians at any time, the patient once released; never an admin."""
+        if user.is_authenticated and user.is_clinic_admin:
+            return self.none()
+        return self.visible_to(user)
+
+
+class SubjectAccessRequest(models.Model):
+    """A full copy of a patient's information, clinical notes included, made when a
+    clinic admin asks for it, reviewed by a clinician, then released to the
+    patient. The times and people of each step are the record of the review."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="access_requests"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    # The copy itself, made once when asked for (patients.bundle, notes included),
+    # so the clinician reviews exactly what the patient will get, however the
+    # record changes in between.
+    bundle = models.JSONField(editable=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SubjectAccessRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(released_at__isnull=True)
+                | models.Q(reviewed_at__isnull=False),
+                name="subject_access_released_after_review",
+            )
+        ]
+
+    def __str__(self):
+        return "Request for a copy of information"
+
+    @property
+    def is_reviewed(self):
+        return self.reviewed_at is not None
+
+    @property
+    def is_released(self):
+        return self.released_at is not None

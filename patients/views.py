@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from dit_portal.accounts.decorators import (
@@ -14,7 +15,6 @@ from dit_portal.accounts.decorators import (
 from dit_portal.accounts.models import User
 from dit_portal.accounts.services import pending_email
 from dit_portal.audit import services as audit
-from dit_portal.audit.models import AuditEvent
 from dit_portal.core.forms import posted
 from therapy.models import Clinic
 
@@ -155,15 +155,9 @@ def edit_patient(request, public_id):
 
 @clinic_admin_required
 def audit_log(request, public_id):
+    """One patient's trail is the clinic's audit page filtered to them."""
     patient = get_patient_for(request.user, public_id)
-    audit.record(
-        request, audit.Action.VIEW, patient=patient, object_type="audit.AuditLog"
-    )
-    events = AuditEvent.objects.for_patient(patient).select_related("actor")
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request, "patients/audit_log.html", {"patient": patient, "page": page}
-    )
+    return redirect(f"{reverse('audit_events')}?patient={patient.public_id}")
 
 
 @role_required(User.Role.CLINIC_ADMIN, User.Role.THERAPIST)

@@ -7,12 +7,19 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from messaging.models import Message
+from patients import subject_access
 from questionnaires.models import RiskFlag
 from therapy.ending import focus, letter
-from therapy.models import Closure, TherapistAvailability
+from therapy.models import Clinic, Closure, TherapistAvailability
 from therapy.notes import services as notes
 
-from .factories import book_course, phq9_answers, send_measure, working_week
+from .factories import (
+    ClinicAdminFactory,
+    book_course,
+    phq9_answers,
+    send_measure,
+    working_week,
+)
 from .focus_helpers import begin_session, focus_data
 
 LETTER = {
@@ -37,6 +44,7 @@ class World:
     hours: object
     closure: object
     other_course: object
+    copy: object  # a full copy of A's information, reviewed and released
 
     def args(self, name):
         """The URL arguments for a named URL, all pointing into patient A's record
@@ -60,6 +68,9 @@ class World:
             "closure": [self.closure.pk],
             "slug": ["about-dit"],
             "token": ["not-a-real-invitation-token"],
+            "fmt": ["pdf"],
+            "sar": [self.copy.public_id],
+            "copy": [self.copy.public_id, "pdf"],
         }
         return by_kind
 
@@ -86,6 +97,12 @@ def build(clock, course, other_patient, other_therapist, room):
         written, by=therapist, session=course.sessions.get(number=13)
     )
     flag = RiskFlag.objects.get(course=course)
+    admin = ClinicAdminFactory()
+    copy = subject_access.request_full_copy(
+        course.patient, by=admin, clinic=Clinic.load()
+    )
+    subject_access.mark_reviewed(copy, by=therapist)
+    copy = subject_access.release(copy, by=admin)
     return World(
         course=course,
         session=course.sessions.get(number=14),
@@ -100,4 +117,5 @@ def build(clock, course, other_patient, other_therapist, room):
         hours=hours,
         closure=closure,
         other_course=other_course,
+        copy=copy,
     )

@@ -64,3 +64,7 @@ class MessageReplaced(ServiceError):
 class StaffError(ServiceError):
     """A rule about staff accounts refused the change (the last clinic admin, a
     therapist whose caseload still needs another therapist)."""
+
+
+class SubjectAccessError(ServiceError):
+    """A step of a subject access request was refused (out of order, or twice)."""
