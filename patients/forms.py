@@ -1,11 +1,28 @@
 from allauth.account.models import EmailAddress
 from django import forms
+from django.utils import timezone
 
 from dit_portal.accounts.models import User
 from dit_portal.core.forms import NHSDateField
 
 from . import nhs_number
-from .models import Patient
+from .models import Patient, Referral
+
+
+def referral_date_field():
+    return NHSDateField(
+        label="Referral date",
+        help_text="The day the referral reached the service, for example 3 11 2026.",
+    )
+
+
+def referral_source_field():
+    return forms.ChoiceField(
+        label="Referred by",
+        choices=Referral.Source.choices,
+        initial=Referral.Source.GP,
+        widget=forms.RadioSelect,
+    )
 
 
 class InvitePatientForm(forms.Form):
@@ -24,6 +41,8 @@ class InvitePatientForm(forms.Form):
     date_of_birth = NHSDateField(
         label="Date of birth", past=True, help_text="For example, 15 3 1984."
     )
+    referred_on = referral_date_field()
+    source = referral_source_field()
     therapist = forms.ModelChoiceField(
         queryset=User.objects.none(),
         required=False,
@@ -32,8 +51,12 @@ class InvitePatientForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"referred_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
         self.fields["therapist"].queryset = User.objects.therapists()
+
+    def clean_referred_on(self):
+        return checked_referral_date(self.cleaned_data["referred_on"])
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
@@ -52,6 +75,26 @@ class InvitePatientForm(forms.Form):
                 "A patient with this NHS number already exists."
             )
         return value
+
+
+def checked_referral_date(day):
+    if day > timezone.localdate():
+        raise forms.ValidationError("The referral date must be today or in the past.")
+    return day
+
+
+class ReReferForm(forms.Form):
+    """A discharged patient referred again (the service checks the rules again)."""
+
+    referred_on = referral_date_field()
+    source = referral_source_field()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"referred_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+
+    def clean_referred_on(self):
+        return checked_referral_date(self.cleaned_data["referred_on"])
 
 
 class ContactPreferencesForm(forms.ModelForm):

@@ -6,12 +6,14 @@ import logging
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.utils import timezone
 
 from dit_portal.accounts import services as accounts
 from dit_portal.accounts.models import User
 from dit_portal.audit import services as audit
+from dit_portal.core.errors import ReferralError
 
-from .models import Patient
+from .models import Patient, Referral
 
 log = logging.getLogger(__name__)
 
@@ -21,9 +23,19 @@ CONTACT_FIELDS = ("phone", "email_reminders", "sms_reminders", "reminders_opt_ou
 
 @transaction.atomic
 def create_invited_patient(
-    *, full_name, email, nhs_number, date_of_birth, created_by, therapist=None, ip=None
+    *,
+    full_name,
+    email,
+    nhs_number,
+    date_of_birth,
+    created_by,
+    therapist=None,
+    referred_on=None,
+    source=Referral.Source.GP,
+    ip=None,
 ):
-    """Create the patient's account (no password yet) and record, and an invitation.
+    """Create the patient's account (no password yet), record, first referral (today
+    unless given) and an invitation.
 
     Returns (patient, token); the caller sends the email once this has committed.
     """
@@ -33,12 +45,16 @@ def create_invited_patient(
     EmailAddress.objects.create(
         user=user, email=user.email, verified=False, primary=True
     )
+    referred_on = referred_on or timezone.localdate()
+    check_referral_date(referred_on)
     patient = Patient.objects.create(
         user=user,
         nhs_number=nhs_number,
         date_of_birth=date_of_birth,
         therapist=therapist,
+        referral_date=referred_on,
     )
+    Referral.objects.create(patient=patient, referred_on=referred_on, source=source)
     token = accounts.create_invitation(user, created_by=created_by)
     audit.record_change(
         created_by, audit.Action.CREATE, patient, patient=patient, ip=ip
@@ -91,3 +107,39 @@ def save_contact_preferences(patient, *, by, ip=None, **preferences):
         patient.save(update_fields=list(preferences))
         audit.record_change(by, audit.Action.CHANGE, patient, patient=patient, ip=ip)
     return patient
+
+
+# Referrals --------------------------------------------------------------------------
+
+
+def check_referral_date(day, after=None):
+    if day > timezone.localdate():
+        raise ReferralError("The referral date must be today or in the past.")
+    if after is not None and day < after:
+        raise ReferralError(
+            f"The referral date must be on or after the last referral, {after:%-d %B %Y}."
+        )
+
+
+def re_refer(patient, *, referred_on, source, by, ip=None):
+    """Refer a discharged (or dropped-out) patient again: a new referral with its own
+    dates, their earlier course kept with the earlier referral. They are back on the
+    waiting list, referred on the new date."""
+    with transaction.atomic():
+        patient = Patient.objects.select_for_update().get(pk=patient.pk)
+        if not patient.may_be_referred_again:
+            raise ReferralError(
+                "Only a patient who has been discharged or dropped out can be "
+                "referred again. This patient is "
+                f"{patient.get_status_display().lower()}."
+            )
+        last = patient.referrals.latest_first().first()
+        check_referral_date(referred_on, after=last.referred_on if last else None)
+        referral = Referral.objects.create(
+            patient=patient, referred_on=referred_on, source=source
+        )
+        patient.referral_date = referred_on
+        patient.status = Patient.Status.REFERRED
+        patient.save(update_fields=["referral_date", "status"])
+        audit.record_change(by, audit.Action.CREATE, referral, patient=patient, ip=ip)
+    return referral

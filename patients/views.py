@@ -14,16 +14,25 @@ from dit_portal.accounts.decorators import (
 from dit_portal.accounts.models import User
 from dit_portal.audit import services as audit
 from dit_portal.audit.models import AuditEvent
+from dit_portal.core.errors import ReferralError
 from dit_portal.core.forms import posted
 from therapy.models import Clinic
 
 from . import selectors, services
-from .forms import ContactPreferencesForm, InvitePatientForm
+from .forms import ContactPreferencesForm, InvitePatientForm, ReReferForm
 from .models import Patient
 from .permissions import get_patient_for
 
 PAGE_SIZE = 50
-INVITE_FIELDS = ("full_name", "email", "nhs_number", "date_of_birth", "therapist")
+INVITE_FIELDS = (
+    "full_name",
+    "email",
+    "nhs_number",
+    "date_of_birth",
+    "therapist",
+    "referred_on",
+    "source",
+)
 
 
 @clinic_admin_required
@@ -105,6 +114,31 @@ def resend_invitation(request, public_id):
     else:
         messages.warning(request, "The invitation email could not be sent. Try again.")
     return redirect("patient_detail", public_id=patient.public_id)
+
+
+@clinic_admin_required
+def refer_again(request, public_id):
+    """A discharged patient referred again: a new referral, the old course kept."""
+    patient = get_patient_for(request.user, public_id)
+    form = ReReferForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.re_refer(
+                patient,
+                by=request.user,
+                ip=audit.client_ip(request),
+                **form.cleaned_data,
+            )
+        except ReferralError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, "Referred again: the patient is on the waiting list."
+            )
+            return redirect("patient_detail", public_id=patient.public_id)
+    return render(
+        request, "patients/refer_again.html", {"form": form, "patient": patient}
+    )
 
 
 @clinic_admin_required

@@ -59,3 +59,8 @@ class QuestionnaireError(ServiceError):
 
 class MessageReplaced(ServiceError):
     """A failed message cannot be sent again: a newer one has taken its place."""
+
+
+class ReferralError(ServiceError):
+    """A referral the rules refuse (a patient still waiting or in therapy, a date in
+    the future or before the last referral)."""
