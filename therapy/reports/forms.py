@@ -56,7 +56,7 @@ class DateRangeForm(forms.Form):
         """The range as GET parameters, for the CSV link."""
         start, end = self.range
         return "&".join(
-            f"{name}_{i}={part}"
+            f"{name}_{part}={getattr(day, part)}"
             for name, day in (("start", start), ("end", end))
-            for i, part in enumerate((day.day, day.month, day.year))
+            for part in ("day", "month", "year")
         )
