@@ -10,7 +10,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.db import models
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 
 
 class Report(models.TextChoices):
@@ -43,7 +43,7 @@ def reports_for(user):
 
 def report_page(report=None):
     """A report view: sign-in first, then 404 for anyone `may_see` refuses (with no
-    report named: anyone who may see none)."""
+    report named: anyone who may see none); reports are read with GET only."""
 
     def decorator(view):
         @wraps(view)
@@ -54,6 +54,8 @@ def report_page(report=None):
             )
             if not allowed:
                 raise Http404
+            if request.method not in ("GET", "HEAD"):
+                return HttpResponseNotAllowed(["GET", "HEAD"])
             return view(request, *args, **kwargs)
 
         return wrapper
