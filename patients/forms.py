@@ -9,18 +9,21 @@ from . import nhs_number
 from .models import Patient, Referral
 
 
-def referral_date_field():
+def referral_date_field(required=True):
     return NHSDateField(
         label="Referral date",
-        help_text="The day the referral reached the service, for example 3 11 2026.",
+        required=required,
+        help_text="The day the referral reached the service, for example 3 11 2026."
+        + ("" if required else " Left empty, today."),
     )
 
 
-def referral_source_field():
+def referral_source_field(required=True):
     return forms.ChoiceField(
         label="Referred by",
         choices=Referral.Source.choices,
         initial=Referral.Source.GP,
+        required=required,
         widget=forms.RadioSelect,
     )
 
@@ -41,8 +44,10 @@ class InvitePatientForm(forms.Form):
     date_of_birth = NHSDateField(
         label="Date of birth", past=True, help_text="For example, 15 3 1984."
     )
-    referred_on = referral_date_field()
-    source = referral_source_field()
+    # Optional, so a form posted without them (an older page) still adds the patient,
+    # referred today by their GP.
+    referred_on = referral_date_field(required=False)
+    source = referral_source_field(required=False)
     therapist = forms.ModelChoiceField(
         queryset=User.objects.none(),
         required=False,
@@ -56,7 +61,11 @@ class InvitePatientForm(forms.Form):
         self.fields["therapist"].queryset = User.objects.therapists()
 
     def clean_referred_on(self):
-        return checked_referral_date(self.cleaned_data["referred_on"])
+        day = self.cleaned_data["referred_on"] or timezone.localdate()
+        return checked_referral_date(day)
+
+    def clean_source(self):
+        return self.cleaned_data["source"] or Referral.Source.GP
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
