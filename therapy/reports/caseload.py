@@ -3,7 +3,7 @@ therapist (counts only: the report names no patient). Two queries in all."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from questionnaires.models import RiskFlag
@@ -31,15 +31,20 @@ class Row:
 
 def caseloads(now=None):
     now = now or timezone.now()
-    latest = (
-        Session.objects.live()
-        .filter(course=OuterRef("pk"), start__lte=now)
-        .order_by("-start")
-        .values("number")[:1]
-    )
+    # The session now is the last live one that has begun (phases.session_now); live
+    # sessions keep their order (scheduling.rules.check_in_order), so it is the
+    # highest number among them: one aggregate, not a subquery per course.
     courses = (
         Course.objects.current()
-        .annotate(session_now=Subquery(latest))
+        .annotate(
+            session_now=Max(
+                "sessions__number",
+                filter=Q(
+                    sessions__status__in=Session.LIVE_STATUSES,
+                    sessions__start__lte=now,
+                ),
+            )
+        )
         .select_related("therapist")
         .only(
             "status",

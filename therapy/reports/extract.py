@@ -9,6 +9,7 @@ import hmac
 from django.conf import settings
 
 from dit_portal.core.timefmt import local
+from patients.models import Referral
 from therapy.models import Course
 
 from . import outcomes, referrals
@@ -63,29 +64,31 @@ def header(with_outcomes):
 
 
 def rows(first_day, last_day, *, with_outcomes):
-    found = list(
-        referrals.with_dates()
-        .filter(referred_on__gte=first_day, referred_on__lte=last_day)
-        .order_by("referred_on", "pk")
+    found = referrals.dated(
+        Referral.objects.filter(
+            referred_on__gte=first_day, referred_on__lte=last_day
+        ).order_by("referred_on", "pk")
     )
     ended = {}
     if with_outcomes:
         closed = Course.objects.filter(
-            referral__in=[r.pk for r in found], status__in=Course.CLOSED_STATUSES
+            referral__in=[item.referral.pk for item in found],
+            status__in=Course.CLOSED_STATUSES,
         ).order_by("ended_at")
         for row in outcomes.course_outcomes(closed).values():
             ended[row.referral_id] = row  # the latest closed course wins
     statuses = dict(Course.Status.choices)
-    for referral in found:
+    for item in found:
+        referral = item.referral
         line = [
             pseudonym(referral.patient_id),
             referral.referred_on.isoformat(),
             referral.get_source_display(),
-            _day(referral.first_seen),
-            _day(referral.second_seen),
-            referral.attended,
-            _day(referral.discharged_at),
-            statuses.get(referral.end_status, ""),
+            _day(item.first_seen),
+            _day(item.second_seen),
+            item.attended,
+            _day(item.discharged_at),
+            statuses.get(item.end_status, ""),
         ]
         if with_outcomes:
             line += _outcome_cells(ended.get(referral.pk))

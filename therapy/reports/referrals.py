@@ -1,10 +1,15 @@
-"""Referrals with their derived dates, in one query: first and second attended
-session (from the referral's courses' sessions) and discharge (the course's end).
-Nothing here is stored twice, so the reports cannot disagree with the timeline."""
+"""Referrals with their derived dates: first and second attended session (from the
+referral's courses' sessions) and discharge (the course's end). Nothing here is
+stored twice, so the reports cannot disagree with the timeline.
 
+Three queries for any number of referrals: the referrals, their seen sessions' start
+times in order, and their closed courses; merged here. (Correlated subqueries per
+referral took seconds at 1,000 patients: bench/reports.py.)"""
+
+import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q
 
 from dit_portal.core.timefmt import local
 from patients.models import Patient, Referral
@@ -13,34 +18,59 @@ from therapy.models import Course, Session
 WAITING_STATUSES = (Patient.Status.REFERRED, Patient.Status.IN_THERAPY)
 
 
-def _seen(nth):
-    sessions = Session.objects.filter(
-        course__referral=OuterRef("pk"), status__in=Session.SEEN_STATUSES
-    ).order_by("start", "pk")
-    return Subquery(sessions.values("start")[nth : nth + 1])
+@dataclass
+class Dated:
+    referral: Referral
+    seen: list  # start instants of the sessions attended, in order
+    discharged_at: datetime.datetime | None = None
+    end_status: str = ""
+
+    @property
+    def first_seen(self):
+        return self.seen[0] if self.seen else None
+
+    @property
+    def second_seen(self):
+        return self.seen[1] if len(self.seen) > 1 else None
+
+    @property
+    def attended(self):
+        return len(self.seen)
 
 
-def with_dates(referrals=None):
-    """Referrals annotated with first_seen, second_seen (instants or None),
-    attended (sessions seen), discharged_at and the latest closed course's status
-    and end reason."""
-    referrals = Referral.objects.all() if referrals is None else referrals
-    closed = Course.objects.filter(
-        referral=OuterRef("pk"), status__in=Course.CLOSED_STATUSES
-    ).order_by("-ended_at", "-pk")
-    return referrals.annotate(
-        first_seen=_seen(0),
-        second_seen=_seen(1),
-        attended=Count(
-            "courses__sessions",
-            filter=Q(courses__sessions__status__in=Session.SEEN_STATUSES),
-        ),
-        discharged_at=Max(
-            "courses__ended_at",
-            filter=Q(courses__status__in=Course.CLOSED_STATUSES),
-        ),
-        end_status=Subquery(closed.values("status")[:1]),
-        end_reason=Subquery(closed.values("end_reason")[:1]),
+def dated(referrals):
+    """Each referral of the queryset with its derived dates, in the queryset's order."""
+    found = {r.pk: Dated(r, []) for r in referrals}
+    ids = referrals.values("pk")
+    seen = (
+        Session.objects.filter(
+            course__referral__in=ids, status__in=Session.SEEN_STATUSES
+        )
+        .order_by("start", "pk")
+        .values_list("course__referral_id", "start")
+    )
+    for referral_id, start in seen:
+        found[referral_id].seen.append(start)
+    closed = (
+        Course.objects.filter(referral__in=ids, status__in=Course.CLOSED_STATUSES)
+        .order_by("ended_at", "pk")
+        .values_list("referral_id", "ended_at", "status")
+    )
+    for referral_id, ended_at, status in closed:  # the latest closed course wins
+        found[referral_id].discharged_at = ended_at
+        found[referral_id].end_status = status
+    return list(found.values())
+
+
+def seen_by(last_day):
+    """Referrals made by `last_day` that have an attended session: those whose first
+    session could fall in a report's range."""
+    return Referral.objects.filter(referred_on__lte=last_day).filter(
+        Exists(
+            Session.objects.filter(
+                course__referral=OuterRef("pk"), status__in=Session.SEEN_STATUSES
+            )
+        )
     )
 
 
@@ -51,13 +81,14 @@ def waiting_list():
         Q(referred_on__gt=OuterRef("referred_on"))
         | Q(referred_on=OuterRef("referred_on"), pk__gt=OuterRef("pk"))
     )
+    seen = Session.objects.filter(
+        course__referral=OuterRef("pk"), status__in=Session.SEEN_STATUSES
+    )
     return (
-        with_dates(
-            Referral.objects.filter(patient__status__in=WAITING_STATUSES)
-            .exclude(Exists(later))
-            .select_related("patient__user", "patient__therapist")
-        )
-        .filter(first_seen__isnull=True)
+        Referral.objects.filter(patient__status__in=WAITING_STATUSES)
+        .exclude(Exists(later))
+        .exclude(Exists(seen))
+        .select_related("patient__user", "patient__therapist")
         .order_by("referred_on", "pk")
     )
 
@@ -66,18 +97,18 @@ def waiting_list():
 class Wait:
     """One referral's waits in days (None while not yet reached)."""
 
-    first_month: object  # the London month of the first attended session
+    first_day: datetime.date | None  # the London day of the first attended session
     to_first: int | None
     first_to_second: int | None
 
 
-def wait_of(referral):
-    if referral.first_seen is None:
+def wait_of(item):
+    if item.first_seen is None:
         return Wait(None, None, None)
-    first = local(referral.first_seen).date()
-    second = local(referral.second_seen).date() if referral.second_seen else None
+    first = local(item.first_seen).date()
+    second = local(item.second_seen).date() if item.second_seen else None
     return Wait(
-        first_month=first.replace(day=1),
-        to_first=(first - referral.referred_on).days,
+        first_day=first,
+        to_first=(first - item.referral.referred_on).days,
         first_to_second=(second - first).days if second else None,
     )

@@ -5,8 +5,6 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from dit_portal.core.timefmt import day_bounds
-
 from . import figures, referrals
 
 
@@ -57,13 +55,13 @@ class Waiting:
 
 
 def waiting_times(first_day, last_day):
-    start, end = day_bounds(first_day, last_day)
-    rows = referrals.with_dates().filter(first_seen__gte=start, first_seen__lt=end)
     months = {m: Month(f"{m:%B %Y}") for m in figures.months(first_day, last_day)}
     total = Month("All")
-    for referral in rows:
-        wait = referrals.wait_of(referral)
-        for group in (months[wait.first_month], total):
+    for item in referrals.dated(referrals.seen_by(last_day)):
+        wait = referrals.wait_of(item)
+        if not first_day <= wait.first_day <= last_day:
+            continue
+        for group in (months[figures.first_of_month(wait.first_day)], total):
             group.to_first.append(wait.to_first)
             if wait.first_to_second is not None:
                 group.first_to_second.append(wait.first_to_second)
