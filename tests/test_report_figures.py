@@ -123,3 +123,12 @@ def test_chart_bars_and_reference_lines():
         "March 2025: not shown (fewer than 5). Reference lines: Standard 75 per cent."
     )
     assert [bar["label"] for bar in chart.narrow.bars] == ["Jan", "Feb", "Mar"]
+
+
+def test_wide_axis_labels_and_values():
+    chart = charts.percentage_chart(
+        "q", "Recovery", [("Jan to Mar 2025", 55), ("Apr to Jun 2025", None)]
+    )
+    assert [bar["label"] for bar in chart.bars] == ["Jan–Mar ’25", "Apr–Jun ’25"]
+    assert [bar["value"] for bar in chart.bars] == ["55%", "–"]
+    assert chart.show_values and not chart.narrow.show_values

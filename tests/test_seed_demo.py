@@ -72,4 +72,6 @@ def test_seeded_history_fills_the_reports():
     assert any(w.past_18 for w in waiters) and any(not w.past_6 for w in waiters)
     assert attendance.attendance(first, last).total.dna > 0
     assert len(outcomes.outcomes(first, last).total.outcomes) >= 5
-    assert Patient.objects.get(user__email="history0@demo.invalid").referrals.count() == 2
+    assert (
+        Patient.objects.get(user__email="history0@demo.invalid").referrals.count() == 2
+    )

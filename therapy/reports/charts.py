@@ -38,6 +38,7 @@ class Chart:
     width: int = 0
     height: int = 0
     font: int = 13
+    show_values: bool = False  # each bar's figure above it (wide charts only)
     axis: dict = field(default_factory=dict)
     bars: list = field(default_factory=list)
     y_ticks: list = field(default_factory=list)
@@ -46,7 +47,8 @@ class Chart:
 
 
 def short(label):
-    """'January 2027' -> 'Jan'; 'Jan to Mar 2027' -> 'Q Jan'; a name -> initials."""
+    """The narrow chart's axis label: 'January 2027' -> 'Jan'; 'Jan to Mar 2027' ->
+    'Jan' (the quarter's first month); a name -> initials."""
     words = label.split()
     if len(words) == 2 and words[1].isdigit():
         return words[0][:3]
@@ -101,6 +103,8 @@ def _draw(code, title, description, bars, references, size):
                 "label": short(label) if size.short_labels else _tick(label),
                 "tooltip": f"{label}: {_words(value, 'per cent')}",
                 "known": known,
+                "value": f"{value}%" if known else "–",
+                "value_y": top_y - 5,
             }
         )
     return Chart(
@@ -110,6 +114,7 @@ def _draw(code, title, description, bars, references, size):
         width=size.width,
         height=size.height,
         font=size.font,
+        show_values=not size.short_labels,
         axis={
             "left": left,
             "right": right,
@@ -128,11 +133,11 @@ def _draw(code, title, description, bars, references, size):
 
 
 def _tick(label):
-    """The wide chart's axis label: 'Jan 2027', 'Jan to Mar 2027' as 'Q1 Jan', a
-    therapist's name as it is (cut to fit)."""
+    """The wide chart's axis label: 'January 2027' as 'Jan ’27', 'Jan to Mar 2027'
+    as 'Jan–Mar ’27', a therapist's name as it is (cut to fit)."""
     words = label.split()
     if len(words) == 2 and words[1].isdigit():
-        return f"{words[0][:3]} {words[1][2:]}"
+        return f"{words[0][:3]} ’{words[1][2:]}"
     if " to " in label:
-        return f"{words[0]} {words[-1][2:]}"
+        return f"{words[0]}–{words[2]} ’{words[-1][2:]}"
     return label if len(label) <= 10 else label[:9] + "…"
