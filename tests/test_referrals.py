@@ -202,3 +202,22 @@ def test_migration_gives_each_patient_one_referral_with_its_courses():
 def test_factory_patients_are_referred_on_their_date():
     patient = PatientFactory()
     assert patient.referrals.get().referred_on == patient.referral_date
+
+
+def test_the_record_lists_referrals_latest_first(
+    client, clinic, clinic_admin, discharged
+):
+    patient = discharged.patient
+    first = patient.referrals.get()
+    Referral.objects.filter(pk=first.pk).update(referred_on=datetime.date(2025, 1, 6))
+    Referral.objects.create(
+        patient=patient,
+        referred_on=datetime.date(2026, 2, 3),
+        source=Referral.Source.SELF,
+    )
+    client.force_login(clinic_admin)
+    page = client.get(reverse("patient_detail", args=[patient.public_id]))
+    assert (
+        "3 February 2026 (Self-referral)<br>Earlier: 6 January 2025 (GP)"
+        in page.content.decode()
+    )
