@@ -89,6 +89,12 @@ def main():
         began = time.perf_counter()
         built = build(therapists=40, patients=1000, sessions_each=16)
         took = time.perf_counter() - began
+        # Fresh planner statistics, as a live database has (autovacuum would get
+        # there soon): without them PostgreSQL plans for the empty tables it saw.
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         print(
             f"Built {len(built.therapists)} therapists, {len(built.patients)} patients, "
             f"{built.courses} courses, {built.sessions} sessions, {built.responses} "

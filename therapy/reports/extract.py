@@ -51,6 +51,10 @@ def _day(moment):
     return local(moment).date().isoformat() if moment else ""
 
 
+def _iso(day):
+    return day.isoformat() if day else ""
+
+
 def _flag(value):
     return "" if value is None else ("yes" if value else "no")
 
@@ -84,8 +88,8 @@ def rows(first_day, last_day, *, with_outcomes):
             pseudonym(referral.patient_id),
             referral.referred_on.isoformat(),
             referral.get_source_display(),
-            _day(item.first_seen),
-            _day(item.second_seen),
+            _iso(item.first_seen),
+            _iso(item.second_seen),
             item.attended,
             _day(item.discharged_at),
             statuses.get(item.end_status, ""),

@@ -10,8 +10,9 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import TruncDate
 
-from dit_portal.core.timefmt import local
+from dit_portal.core.timefmt import LONDON
 from patients.models import Patient, Referral
 from therapy.models import Course, Session
 
@@ -21,7 +22,7 @@ WAITING_STATUSES = (Patient.Status.REFERRED, Patient.Status.IN_THERAPY)
 @dataclass
 class Dated:
     referral: Referral
-    seen: list  # start instants of the sessions attended, in order
+    seen: list  # London dates of the sessions attended, in order
     discharged_at: datetime.datetime | None = None
     end_status: str = ""
 
@@ -42,15 +43,16 @@ def dated(referrals):
     """Each referral of the queryset with its derived dates, in the queryset's order."""
     found = {r.pk: Dated(r, []) for r in referrals}
     ids = referrals.values("pk")
+    # London dates, not instants: all a wait needs, and far cheaper to read back.
     seen = (
         Session.objects.filter(
             course__referral__in=ids, status__in=Session.SEEN_STATUSES
         )
         .order_by("start", "pk")
-        .values_list("course__referral_id", "start")
+        .values_list("course__referral_id", TruncDate("start", tzinfo=LONDON))
     )
-    for referral_id, start in seen:
-        found[referral_id].seen.append(start)
+    for referral_id, day in seen:
+        found[referral_id].seen.append(day)
     closed = (
         Course.objects.filter(referral__in=ids, status__in=Course.CLOSED_STATUSES)
         .order_by("ended_at", "pk")
@@ -105,8 +107,7 @@ class Wait:
 def wait_of(item):
     if item.first_seen is None:
         return Wait(None, None, None)
-    first = local(item.first_seen).date()
-    second = local(item.second_seen).date() if item.second_seen else None
+    first, second = item.first_seen, item.second_seen
     return Wait(
         first_day=first,
         to_first=(first - item.referral.referred_on).days,
