@@ -296,7 +296,11 @@ def test_a_bad_range_is_a_form_error(clinic_admin, client, query, error):
     # The CSV for a bad range goes back to the page, which shows why.
     download = client.get(reverse("report_attendance_csv") + "?" + query)
     assert download.status_code == 302
-    assert download["Location"].startswith(reverse("report_attendance"))
+    assert download["Location"] == reverse("report_attendance") + "?" + query
+    # The extract's range is chosen on the waiting times page.
+    download = client.get(reverse("report_extract_csv") + "?" + query)
+    assert download["Location"] == reverse("report_waiting") + "?" + query
+    assert error in client.get(download["Location"]).content.decode()
 
 
 def test_default_range_is_the_last_twelve_months(clinic_admin, client):

@@ -3,6 +3,7 @@ decided in access.py; every page view and download is audited (the outcome pages
 are built from scores; the waiting list names patients)."""
 
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from dit_portal.audit import services as audit
 
@@ -91,15 +92,13 @@ def caseload(request):
     return render(request, "reports/caseload.html", {"page": selectors.caseload_page()})
 
 
-def _download(request, report, build, **options):
-    """The CSV of a report for the chosen range; a bad range goes back to the page,
-    which shows the errors."""
+def _download(request, report, build, page, **options):
+    """The CSV of a report for the chosen range; a bad range goes back to the page
+    with the range form (`page`), which shows the errors."""
     form = DateRangeForm(request.GET or None)
     chosen = form.chosen()
     if chosen is None:
-        return redirect(
-            f"{request.path.removesuffix('.csv')}/?{request.GET.urlencode()}"
-        )
+        return redirect(f"{reverse(page)}?{request.GET.urlencode()}")
     first, last = chosen
     audit.record(
         request,
@@ -113,17 +112,21 @@ def _download(request, report, build, **options):
 
 @report_page(Report.WAITING)
 def waiting_csv(request):
-    return _download(request, Report.WAITING, selectors.waiting_csv)
+    return _download(request, Report.WAITING, selectors.waiting_csv, "report_waiting")
 
 
 @report_page(Report.ATTENDANCE)
 def attendance_csv(request):
-    return _download(request, Report.ATTENDANCE, selectors.attendance_csv)
+    return _download(
+        request, Report.ATTENDANCE, selectors.attendance_csv, "report_attendance"
+    )
 
 
 @report_page(Report.OUTCOMES)
 def outcomes_csv(request):
-    return _download(request, Report.OUTCOMES, selectors.outcomes_csv)
+    return _download(
+        request, Report.OUTCOMES, selectors.outcomes_csv, "report_outcomes"
+    )
 
 
 @report_page(Report.EXTRACT)
@@ -132,6 +135,7 @@ def extract_csv(request):
         request,
         Report.EXTRACT,
         selectors.extract_csv,
+        "report_waiting",  # where the extract's range is chosen
         with_outcomes=shows_scores(request.user),
     )
 
