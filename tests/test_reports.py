@@ -316,3 +316,17 @@ def test_default_range_is_the_last_twelve_months(clinic_admin, client):
     year_ago = today.replace(day=1, year=today.year - 1)
     assert f"{today:%B %Y}" in page
     assert f"{year_ago:%B %Y}" not in page  # twelve months, this one included
+
+
+def test_csv_cells_that_look_like_formulas_are_text(world, client):
+    """A therapist's name typed as a formula reaches the spreadsheet as text."""
+    ann = world["ann"]
+    ann.full_name = '=HYPERLINK("http://x.test","Ann")'
+    ann.save()
+    from .factories import ClinicAdminFactory
+
+    client.force_login(ClinicAdminFactory())
+    response = client.get(reverse("report_attendance_csv") + "?" + range_query())
+    rows = read_csv(response)
+    names = [row[1] for row in rows if row[0] == "therapist"]
+    assert names == ['\'=HYPERLINK("http://x.test","Ann")', "Ben Brown"]

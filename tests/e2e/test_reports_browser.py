@@ -27,7 +27,7 @@ def type_date(page, legend, day, month, year):
 
 
 def test_reports_by_keyboard_on_a_phone_with_axe(page, clinic):
-    report_world.build(clinic)
+    people = report_world.build(clinic)
     lead = ClinicAdminFactory(clinical_lead=True)
     sign_in_admin(page, lead)
     page.set_viewport_size({"width": PHONE, "height": 800})
@@ -77,3 +77,13 @@ def test_reports_by_keyboard_on_a_phone_with_axe(page, clinic):
     )
     page.assert_fits(PHONE)
     page.assert_accessible()
+
+    # Alice was discharged: the admin refers her again from her record.
+    page.visit(f"/patients/{people['alice'].public_id}/")
+    page.get_by_role("link", name="Refer this patient again").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Refer again")
+    page.assert_fits(PHONE)
+    page.assert_accessible()
+    page.get_by_label("Self-referral").check()
+    page.get_by_role("button", name="Refer again").click()
+    expect(page.get_by_text("the patient is on the waiting list")).to_be_visible()
