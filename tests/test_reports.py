@@ -208,6 +208,35 @@ def test_caseloads_count_phases_and_open_flags(world):
     assert "Ben Brown" not in rows  # no current course, no flag
 
 
+def test_caseloads_middle_phase_and_offered(world):
+    """Ben gets Eve, three sessions in with a focus agreed at session 2 (so in the
+    middle phase), and Finn, whose first session is still being offered."""
+    from patients.models import Patient, Referral
+    from therapy.models import Course
+
+    from .factories import PatientFactory
+
+    S = report_world.S
+    ben = world["ben"]
+    eve = PatientFactory(referral=False, status=Patient.Status.IN_THERAPY)
+    course = report_world.course(
+        report_world.referred(eve, day(6, 1), Referral.Source.GP),
+        ben,
+        [(day(6, d), S.ATTENDED, None, None) for d in (9, 16, 23)],
+        hour=9,
+    )
+    Course.objects.filter(pk=course.pk).update(focus_agreed_session=2)
+    finn = PatientFactory(status=Patient.Status.REFERRED)
+    Course.objects.create(patient=finn, therapist=ben, status=Course.Status.OFFERED)
+    row = {r.therapist: r for r in caseload.caseloads()}["Ben Brown"]
+    assert (row.offered, row.active, row.open_flags) == (1, 1, 0)
+    assert row.by_phase == [
+        ("Initial phase", 0),
+        ("Middle phase", 1),
+        ("Ending phase", 0),
+    ]
+
+
 def read_csv(response):
     text = b"".join(
         response.streaming_content if response.streaming else [response.content]
