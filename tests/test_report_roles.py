@@ -106,3 +106,31 @@ def test_report_views_and_downloads_are_audited(client, clinic):
         .values_list("action", "object_type")
     )
     assert events == [("view", "reports.Outcomes"), ("export", "reports.Outcomes.csv")]
+
+
+def test_the_django_admin_grants_clinical_lead_and_audits_it(client, clinic):
+    """Until the staff page exists, a superuser grants the flag in the Django admin
+    (AuditedAdmin): the list shows and filters it, and the change is audited."""
+    superuser = ClinicAdminFactory(is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+    therapist = TherapistFactory(full_name="Tess Lead")
+    listing = client.get(
+        reverse("admin:accounts_user_changelist") + "?clinical_lead__exact=0"
+    )
+    assert "Tess Lead" in listing.content.decode()
+    assert "clinical lead" in listing.content.decode().lower()
+    url = reverse("admin:accounts_user_change", args=[therapist.pk])
+    form = client.get(url).context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and name in form.fields
+    }
+    data["clinical_lead"] = "on"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    therapist.refresh_from_db()
+    assert therapist.is_clinical_lead
+    assert AuditEvent.objects.filter(
+        action="change", object_type="accounts.User", object_id=str(therapist.pk)
+    ).exists()
