@@ -1,11 +1,31 @@
 from django import forms
+from django.utils import timezone
 
 from dit_portal.accounts import services as accounts
 from dit_portal.accounts.models import User
 from dit_portal.core.forms import NHSDateField
 
 from . import nhs_number
-from .models import Patient
+from .models import Patient, Referral
+
+
+def referral_date_field(required=True):
+    return NHSDateField(
+        label="Referral date",
+        required=required,
+        help_text="The day the referral reached the service, for example 3 11 2026."
+        + ("" if required else " Left empty, today."),
+    )
+
+
+def referral_source_field(required=True):
+    return forms.ChoiceField(
+        label="Referred by",
+        choices=Referral.Source.choices,
+        initial=Referral.Source.GP,
+        required=required,
+        widget=forms.RadioSelect,
+    )
 
 
 def nhs_number_field():
@@ -60,6 +80,10 @@ class InvitePatientForm(forms.Form):
     )
     nhs_number = nhs_number_field()
     date_of_birth = date_of_birth_field()
+    # Optional, so a form posted without them (an older page) still adds the patient,
+    # referred today by their GP.
+    referred_on = referral_date_field(required=False)
+    source = referral_source_field(required=False)
     therapist = forms.ModelChoiceField(
         queryset=User.objects.none(),
         required=False,
@@ -68,8 +92,16 @@ class InvitePatientForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"referred_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
         self.fields["therapist"].queryset = User.objects.therapists()
+
+    def clean_referred_on(self):
+        day = self.cleaned_data["referred_on"] or timezone.localdate()
+        return checked_referral_date(day)
+
+    def clean_source(self):
+        return self.cleaned_data["source"] or Referral.Source.GP
 
     def clean_email(self):
         return unused_email(self.cleaned_data["email"])
@@ -128,6 +160,26 @@ class PatientDetailsForm(forms.Form):
                 "They can turn text reminders off in their contact preferences.",
             )
         return data
+
+
+def checked_referral_date(day):
+    if day > timezone.localdate():
+        raise forms.ValidationError("The referral date must be today or in the past.")
+    return day
+
+
+class ReReferForm(forms.Form):
+    """A discharged patient referred again (the service checks the rules again)."""
+
+    referred_on = referral_date_field()
+    source = referral_source_field()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"referred_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+
+    def clean_referred_on(self):
+        return checked_referral_date(self.cleaned_data["referred_on"])
 
 
 class ContactPreferencesForm(forms.ModelForm):

@@ -92,6 +92,11 @@ class Patient(models.Model):
         return self.status == self.Status.REFERRED
 
     @property
+    def may_be_referred_again(self):
+        """Discharged or dropped out: a new referral starts a new wait."""
+        return self.status in (self.Status.DISCHARGED, self.Status.DROPPED_OUT)
+
+    @property
     def full_name(self):
         return self.user.full_name
 
@@ -186,3 +191,44 @@ class SubjectAccessRequest(models.Model):
     @property
     def is_released(self):
         return self.released_at is not None
+
+
+class ReferralQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(patient__in=Patient.objects.visible_to(user))
+
+    def latest_first(self):
+        return self.order_by("-referred_on", "-pk")
+
+
+class Referral(models.Model):
+    """One referral of a patient to the service. A discharged patient can be referred
+    again: a new row with its own dates, the earlier course kept with the earlier
+    referral. First and second attended sessions and discharge are not stored here:
+    they are read from the referral's courses and sessions, so they cannot disagree.
+    `Patient.referral_date` is the date of the patient's latest referral (the
+    services that add a referral set both)."""
+
+    class Source(models.TextChoices):
+        SELF = "self", "Self-referral"
+        GP = "gp", "GP"
+        OTHER = "other", "Other"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="referrals"
+    )
+    referred_on = models.DateField("referral date", default=timezone.localdate)
+    source = models.CharField(
+        "referred by", max_length=10, choices=Source.choices, default=Source.GP
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-referred_on", "-pk"]
+        indexes = [models.Index(fields=["referred_on"])]
+
+    def __str__(self):
+        return f"Referral {self.public_id}"

@@ -17,6 +17,7 @@ class PatientRecord:
     course: Course | None  # the latest
     # Open risk flags: clinical, so for the course's therapist only.
     risk_flags: list[RiskFlag] = field(default_factory=list)
+    referrals: list = field(default_factory=list)  # latest first
 
 
 def patient_record(patient, viewer):
@@ -28,4 +29,5 @@ def patient_record(patient, viewer):
         invitation=patient.user.invitations.first(),
         course=patient.courses.select_related("therapist", "room").first(),
         risk_flags=risk_flags,
+        referrals=list(patient.referrals.latest_first()),
     )

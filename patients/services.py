@@ -3,33 +3,49 @@ transaction (`created_by`/`by` is who acts, `ip` their address when a view knows
 it)."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from dit_portal.accounts import services as accounts
 from dit_portal.accounts.models import User
 from dit_portal.audit import services as audit
+from dit_portal.core.errors import ReferralError
 
-from .models import Patient
+from .models import Patient, Referral
 
 CONTACT_FIELDS = ("phone", "email_reminders", "sms_reminders", "reminders_opt_out")
 
 
 @transaction.atomic
 def create_invited_patient(
-    *, full_name, email, nhs_number, date_of_birth, created_by, therapist=None, ip=None
+    *,
+    full_name,
+    email,
+    nhs_number,
+    date_of_birth,
+    created_by,
+    therapist=None,
+    referred_on=None,
+    source=Referral.Source.GP,
+    ip=None,
 ):
-    """Create the patient's account (no password yet) and record, and an invitation.
+    """Create the patient's account (no password yet), record, first referral (today
+    unless given) and an invitation.
 
     Returns (patient, token); the caller sends the email once this has committed.
     """
     user, token = accounts.create_invited_user(
         email=email, full_name=full_name, role=User.Role.PATIENT, created_by=created_by
     )
+    referred_on = referred_on or timezone.localdate()
+    check_referral_date(referred_on)
     patient = Patient.objects.create(
         user=user,
         nhs_number=nhs_number,
         date_of_birth=date_of_birth,
         therapist=therapist,
+        referral_date=referred_on,
     )
+    Referral.objects.create(patient=patient, referred_on=referred_on, source=source)
     audit.record_change(
         created_by, audit.Action.CREATE, patient, patient=patient, ip=ip
     )
@@ -122,3 +138,39 @@ def save_details(patient, *, by, clinic, ip=None, email=None, **details):
         return None
     accounts.send_email_change_notice(patient.user, clinic)
     return accounts.send_email_change(patient.user, email, token, clinic)
+
+
+# Referrals --------------------------------------------------------------------------
+
+
+def check_referral_date(day, after=None):
+    if day > timezone.localdate():
+        raise ReferralError("The referral date must be today or in the past.")
+    if after is not None and day < after:
+        raise ReferralError(
+            f"The referral date must be on or after the last referral, {after:%-d %B %Y}."
+        )
+
+
+def re_refer(patient, *, referred_on, source, by, ip=None):
+    """Refer a discharged (or dropped-out) patient again: a new referral with its own
+    dates, their earlier course kept with the earlier referral. They are back on the
+    waiting list, referred on the new date."""
+    with transaction.atomic():
+        patient = Patient.objects.select_for_update().get(pk=patient.pk)
+        if not patient.may_be_referred_again:
+            raise ReferralError(
+                "Only a patient who has been discharged or dropped out can be "
+                "referred again. This patient is "
+                f"{patient.get_status_display().lower()}."
+            )
+        last = patient.referrals.latest_first().first()
+        check_referral_date(referred_on, after=last.referred_on if last else None)
+        referral = Referral.objects.create(
+            patient=patient, referred_on=referred_on, source=source
+        )
+        patient.referral_date = referred_on
+        patient.status = Patient.Status.REFERRED
+        patient.save(update_fields=["referral_date", "status"])
+        audit.record_change(by, audit.Action.CREATE, referral, patient=patient, ip=ip)
+    return referral

@@ -45,6 +45,7 @@ urlpatterns = [
         views.resend_invitation,
         name="resend_invitation",
     ),
+    path("<uuid:public_id>/refer-again/", views.refer_again, name="refer_again"),
     path("<uuid:public_id>/audit/", views.audit_log, name="audit_log"),
     path("<uuid:public_id>/details/", views.edit_patient, name="edit_patient"),
 ]

@@ -15,6 +15,7 @@ from dit_portal.accounts.decorators import (
 from dit_portal.accounts.models import User
 from dit_portal.accounts.services import pending_email
 from dit_portal.audit import services as audit
+from dit_portal.core.errors import ReferralError
 from dit_portal.core.forms import posted
 from therapy.models import Clinic
 
@@ -23,6 +24,7 @@ from .forms import (
     ContactPreferencesForm,
     InvitePatientForm,
     PatientDetailsForm,
+    ReReferForm,
     SearchForm,
 )
 from .models import Patient
@@ -30,7 +32,15 @@ from .permissions import get_patient_for
 
 PAGE_SIZE = 50
 SEARCH = "patients.PatientSearch"
-INVITE_FIELDS = ("full_name", "email", "nhs_number", "date_of_birth", "therapist")
+INVITE_FIELDS = (
+    "full_name",
+    "email",
+    "nhs_number",
+    "date_of_birth",
+    "therapist",
+    "referred_on",
+    "source",
+)
 
 
 @clinic_admin_required
@@ -150,6 +160,31 @@ def edit_patient(request, public_id):
         request,
         "patients/edit.html",
         {"form": form, "patient": patient, "pending": pending_email(patient.user)},
+    )
+
+
+@clinic_admin_required
+def refer_again(request, public_id):
+    """A discharged patient referred again: a new referral, the old course kept."""
+    patient = get_patient_for(request.user, public_id)
+    form = ReReferForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.re_refer(
+                patient,
+                by=request.user,
+                ip=audit.client_ip(request),
+                **form.cleaned_data,
+            )
+        except ReferralError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, "Referred again: the patient is on the waiting list."
+            )
+            return redirect("patient_detail", public_id=patient.public_id)
+    return render(
+        request, "patients/refer_again.html", {"form": form, "patient": patient}
     )
 
 

@@ -314,14 +314,46 @@ def course_scores(course, responses=None):
     return scores
 
 
+def first_and_last(points):
+    """(first, last) total of (session number, total, ...) points in session order:
+    None where there is no score, and `last` is None while there is only one (change
+    needs two measurements)."""
+    first = points[0][1] if points else None
+    last = points[-1][1] if len(points) > 1 else None
+    return first, last
+
+
 def first_and_last_totals(course):
-    """{"phq9": (first, last), "gad7": (first, last)}: None where there is no score,
-    and `last` is None while there is only one (change needs two measurements)."""
+    """{"phq9": (first, last), "gad7": (first, last)} for one course."""
+    return {
+        code: first_and_last(points) for code, points in course_scores(course).items()
+    }
+
+
+def scores_of_courses(courses):
+    """{course id: {"phq9": [(session number, total)], "gad7": [...]}} in session
+    order, for many courses in one query (the service reports). Feed each list to
+    `first_and_last`, as `first_and_last_totals` does for one course."""
+    rows = (
+        Response.objects.submitted()
+        .filter(
+            assignment__course__in=courses,
+            assignment__code__in=(PHQ9, GAD7),
+            assignment__session__isnull=False,
+            total__isnull=False,
+        )
+        .order_by("assignment__session__number", "submitted_at")
+        .values_list(
+            "assignment__course_id",
+            "assignment__code",
+            "assignment__session__number",
+            "total",
+        )
+    )
     result = {}
-    for code, points in course_scores(course).items():
-        first = points[0][1] if points else None
-        last = points[-1][1] if len(points) > 1 else None
-        result[code] = (first, last)
+    for course_id, code, number, total in rows:
+        scores = result.setdefault(course_id, {PHQ9: [], GAD7: []})
+        scores[code].append((number, total))
     return result
 
 

@@ -58,6 +58,7 @@ class ClinicAdminFactory(TherapistFactory):
 class PatientFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Patient
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     nhs_number = factory.LazyFunction(valid_nhs_number)
@@ -65,6 +66,13 @@ class PatientFactory(factory.django.DjangoModelFactory):
     referral_date = factory.LazyFunction(
         lambda: datetime.date.today() - datetime.timedelta(days=30)
     )
+
+    @factory.post_generation
+    def referral(self, create, extracted, **kwargs):
+        """Every patient is referred once, on their referral date, as the invitation
+        service does (pass referral=False for none)."""
+        if create and extracted is not False:
+            self.referrals.create(referred_on=self.referral_date, **kwargs)
 
 
 class RoomFactory(factory.django.DjangoModelFactory):

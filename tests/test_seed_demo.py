@@ -56,3 +56,22 @@ def test_demo_patient_can_sign_in(client):
 def test_demo_mfa_code_is_off_outside_the_embedded_debug_mode(settings):
     # Tests run with DEBUG off against PostgreSQL: the bypass setting must not exist.
     assert not getattr(settings, "MFA_TOTP_INSECURE_BYPASS_CODE", None)
+
+
+def test_seeded_history_fills_the_reports():
+    """`make run` shows reports with something in them: a year of referrals, waits,
+    attendance and outcomes, a re-referral, people waiting, and a clinical lead."""
+    from therapy.reports import attendance, outcomes, waiting
+    from therapy.reports.forms import default_range
+
+    call_command("seed_demo")
+    assert User.objects.get(email="admin@demo.invalid").is_clinical_lead
+    first, last = default_range()
+    assert waiting.waiting_times(first, last).total.started >= 10
+    waiters = waiting.waiting_list()
+    assert any(w.past_18 for w in waiters) and any(not w.past_6 for w in waiters)
+    assert attendance.attendance(first, last).total.dna > 0
+    assert len(outcomes.outcomes(first, last).total.outcomes) >= 5
+    assert (
+        Patient.objects.get(user__email="history0@demo.invalid").referrals.count() == 2
+    )

@@ -5,4 +5,5 @@ urlpatterns = [
     path("", include("therapy.notes.urls")),
     path("", include("therapy.ending.urls")),
     path("", include("therapy.clinic.urls")),
+    path("", include("therapy.reports.urls")),
 ]

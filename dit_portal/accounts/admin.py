@@ -40,8 +40,8 @@ class AuditedAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(AuditedAdmin):
-    list_display = ["email", "full_name", "role", "is_active"]
-    list_filter = ["role", "is_active"]
+    list_display = ["email", "full_name", "role", "clinical_lead", "is_active"]
+    list_filter = ["role", "clinical_lead", "is_active"]
     search_fields = ["email", "full_name"]
     exclude = ["password", "user_permissions", "groups"]
     readonly_fields = ["last_login", "date_joined"]

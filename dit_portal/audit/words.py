@@ -17,6 +17,7 @@ Action = AuditEvent.Action
 # admin reads them.
 WHAT = {
     "patients.Patient": "your details",
+    "patients.Referral": "your referral",
     "patients.PatientList": "the patient list, which showed your name and NHS number",
     "patients.SubjectAccessRequest": "your request for a copy of your information",
     "patients.MyInformation": "a copy of your information",
@@ -55,7 +56,11 @@ WHAT = {
     "questionnaires.Assignment": "your questionnaires",
     "questionnaires.Instrument": "a questionnaire's questions",
     "messaging.Message": "your messages",
+    "reports.WaitingList": "the list of people waiting, which listed you",
 }
+# The service reports ("reports.Waiting times", "reports.Attendance.csv"…) count
+# people; only the waiting list names anyone (above).
+REPORTS = "the service's reports"
 UNKNOWN = "your record"
 
 VERB = {
@@ -91,6 +96,8 @@ PHRASES = {
 
 
 def what(object_type):
+    if object_type not in WHAT and object_type.startswith("reports."):
+        return REPORTS
     return WHAT.get(object_type, UNKNOWN)
 
 

@@ -68,3 +68,8 @@ class StaffError(ServiceError):
 
 class SubjectAccessError(ServiceError):
     """A step of a subject access request was refused (out of order, or twice)."""
+
+
+class ReferralError(ServiceError):
+    """A referral the rules refuse (a patient still waiting or in therapy, a date in
+    the future or before the last referral)."""

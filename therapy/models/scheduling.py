@@ -138,6 +138,15 @@ class Course(models.Model):
         related_name="courses",
         limit_choices_to={"role": "therapist"},
     )
+    # The referral this course answers (null only for courses made before referrals
+    # were recorded and not matched by migration patients/0002's data step).
+    referral = models.ForeignKey(
+        "patients.Referral",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="courses",
+    )
     planned_sessions = models.PositiveSmallIntegerField(default=16)
     session_minutes = models.PositiveSmallIntegerField(default=50)
     weekday = models.PositiveSmallIntegerField(

@@ -26,6 +26,8 @@ def new_course(patient, therapist, clinic, room=None, video_link=""):
     as they are today (a later change of settings leaves it as booked)."""
     return Course(
         patient=patient,
+        # The referral it answers: the patient's latest (re-referral adds a new one).
+        referral=patient.referrals.latest_first().first(),
         therapist=therapist,
         planned_sessions=clinic.course_sessions,
         session_minutes=clinic.session_minutes,

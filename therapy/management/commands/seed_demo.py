@@ -14,14 +14,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from dit_portal.accounts.models import User
-from patients.models import Patient
+from patients.models import Patient, Referral
 from questionnaires import scoring
 from questionnaires.definitions import GAD7, PHQ9
 from questionnaires.models import Assignment, Response
 from questionnaires.services import current_instrument
+from therapy.management.demo_history import seed_history
 from therapy.models import Clinic, Room, Session, TherapistAvailability
 from therapy.scheduling import availability, booking
 
+LEADS = {"admin@demo.invalid"}
 DEMO_PASSWORD = "demo-portal-password"  # noqa: S105 - printed for the demo on purpose
 
 STAFF = [
@@ -57,6 +59,10 @@ class Command(BaseCommand):
             for row in PATIENTS:
                 self.seed_patient(*row, users=users)
             self.seed_schedule(users)
+            seed_history(
+                self.seed_user,
+                [u for u in users.values() if u.role == User.Role.THERAPIST],
+            )
         self.print_logins()
 
     def seed_clinic(self):
@@ -72,8 +78,10 @@ class Command(BaseCommand):
             clinic.save()
 
     def seed_user(self, email, name, role):
+        # The demo admin is the clinical lead, so the outcome reports show too.
         user, created = User.objects.get_or_create(
-            email=email, defaults={"full_name": name, "role": role}
+            email=email,
+            defaults={"full_name": name, "role": role, "clinical_lead": email in LEADS},
         )
         if created:
             user.set_password(DEMO_PASSWORD)
@@ -92,7 +100,7 @@ class Command(BaseCommand):
 
     def seed_patient(self, email, name, nhs, dob, status, therapist, days, users):
         user = self.seed_user(email, name, User.Role.PATIENT)
-        Patient.objects.get_or_create(
+        patient, _ = Patient.objects.get_or_create(
             user=user,
             defaults={
                 "nhs_number": nhs,
@@ -104,6 +112,12 @@ class Command(BaseCommand):
                 "gp_practice": "Riverside Surgery (demo)",
             },
         )
+        if not patient.referrals.exists():
+            Referral.objects.create(
+                patient=patient,
+                referred_on=patient.referral_date,
+                source=Referral.Source.GP,
+            )
 
     def seed_schedule(self, users):
         """Rooms, working hours, a course five weeks in, and first-session offers."""
@@ -197,7 +211,10 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo logins (password for all):"))
         self.stdout.write(f"  password: {DEMO_PASSWORD}")
         for email, _, role, *_ in STAFF:
-            self.stdout.write(f"  {role.label:<13} {email}")
+            lead = (
+                " (clinical lead: sees the outcome reports)" if email in LEADS else ""
+            )
+            self.stdout.write(f"  {role.label:<13} {email}{lead}")
         for email, name, *_ in PATIENTS:
             self.stdout.write(f"  {'Patient':<13} {email}  ({name})")
         if code:
