@@ -1,0 +1,439 @@
+"""Benchmark: the key pages' server CPU per request against a bare Django page, under
+gunicorn, at full size (40 therapists, 1,000 patients, 16,000 sessions); then
+planning, start-up, memory and the reminder rate.
+
+    make bench   (or: DATABASE_URL=... REDIS_URL=... .venv/bin/python -u bench/pages.py)
+
+Builds (and afterwards drops) its own PostgreSQL databases next to the one DATABASE_URL
+names: `bench_perf` (full size) and `bench_perf_small` (2 therapists, 3 patients
+each), with bulk inserts (bench/data.py). Serves the portal (dit_portal.wsgi) and the
+bare project (bench/bare: a 50-row table from one query) under gunicorn, one sync
+worker each, DEBUG off, and asks for every page in turn, signed in as the person who
+would open it, for `--rounds` rounds. Each batch of requests reads the worker's CPU
+time (/proc/<pid>/schedstat, nanoseconds) before and after, so the figure is the
+server's own work, whatever else the machine is doing. Query counts come from
+Django's test client at both sizes. Prints a table and writes var/bench/pages-*.json.
+Not part of `make test`.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.dispatch import bench_database_url, drop_database, recreate_database  # noqa: E402
+
+FULL, SMALL, EMPTY = "bench_perf", "bench_perf_small", "bench_perf_empty"
+PORTAL_PORT, BARE_PORT = 8716, 8717
+BATCH_SECONDS, BATCH_MIN = 0.6, 10
+PHQ9_ANSWERS = {f"q{n}": "1" for n in range(1, 10)} | {"difficulty": "somewhat"}
+
+
+def pages(p):
+    """(label, persona, path, form data for a POST or None) for the personas `p`."""
+    course, assignment, monday = p["course"], p["assignment"], p["monday"]
+    tuesday = p["tuesday"]
+    return [
+        ("Information (signed in)", "patient", "/information/", None),
+        ("My therapy", "patient", "/my-therapy/", None),
+        ("PHQ-9 form", "patient", f"/my-therapy/questionnaires/{assignment}/page/1/",
+         None),
+        ("PHQ-9 submit (save)", "patient",
+         f"/my-therapy/questionnaires/{assignment}/page/1/",
+         PHQ9_ANSWERS | {"action": "save"}),
+        ("Caseload", "therapist", "/caseload/", None),
+        ("Diary (week)", "therapist", "/diary/", None),
+        ("Course timeline", "therapist", f"/courses/{course}/timeline/", None),
+        ("Measures", "therapist", f"/courses/{course}/measures/", None),
+        ("Clinic week (admin)", "admin", f"/schedule/?week={monday}", None),
+        ("Clinic's Tuesday (admin)", "admin", f"/schedule/?week={monday}&day={tuesday}",
+         None),
+        ("One therapist's week", "admin",
+         f"/schedule/?week={monday}&therapist={p['therapist']}", None),
+    ]  # fmt: skip
+
+
+# Databases and data ----------------------------------------------------------------
+
+
+def use_database(name):
+    from django.db import connection
+
+    connection.close()
+    connection.settings_dict["NAME"] = name
+
+
+def build_databases(admin_url):
+    """Migrate once into an empty template, copy it twice and fill both copies."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench import data
+
+    for name in (FULL, SMALL, EMPTY):
+        drop_database(admin_url, name)
+    recreate_database(admin_url, EMPTY)
+    use_database(EMPTY)
+    started = time.monotonic()
+    call_command("migrate", verbosity=0)
+    migrated = time.monotonic() - started
+    connection.close()
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        for name in (FULL, SMALL):
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{EMPTY}"')
+    use_database(SMALL)
+    small = data.build(therapists=2, per_therapist=3, rooms=1)
+    use_database(FULL)
+    started = time.monotonic()
+    full = data.build()
+    built = time.monotonic() - started
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"Migrated in {migrated:.1f} s; built {full['patients']} patients and "
+          f"{full['sessions']} sessions in {built:.1f} s.")  # fmt: skip
+    return small, full
+
+
+def session_cookies(personas):
+    """A signed-in session per persona, made directly in the session store: what
+    a sign-in with password and (for staff) TOTP leaves behind."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from dit_portal.accounts.models import User
+
+    cookies = {}
+    for role in ("patient", "therapist", "admin"):
+        user = User.objects.get(pk=personas[role])
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        cookies[role] = f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+    return cookies
+
+
+# Query counts (test client, in this process) ----------------------------------------
+
+
+def query_counts(personas):
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    counts, clients = {}, {}
+    for role in ("patient", "therapist", "admin"):
+        clients[role] = Client()
+        clients[role].force_login(get_user_model().objects.get(pk=personas[role]))
+    for label, role, path, form in pages(personas):
+        client = clients[role]
+        ask = (lambda c=client, u=path, f=form: c.post(u, f)) if form else (
+            lambda c=client, u=path: c.get(u))  # fmt: skip
+        ask()  # the first visit may save the session or make assignments
+        with CaptureQueriesContext(connection) as captured:
+            response = ask()
+        assert response.status_code in (200, 302), (label, response.status_code)
+        counts[label] = len(captured)
+    return counts
+
+
+# Serving and asking -----------------------------------------------------------------
+
+
+def serve(module, port, env):
+    return subprocess.Popen(  # noqa: S603 - our own command line
+        [sys.executable, "-m", "gunicorn", module, "--workers", "1",
+         "--worker-class", "sync", "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+
+
+def worker_pid(master):
+    for _ in range(100):
+        path = Path(f"/proc/{master.pid}/task/{master.pid}/children")
+        children = path.read_text().split() if path.exists() else []
+        if children:
+            return int(children[0])
+        time.sleep(0.1)
+    raise RuntimeError("gunicorn started no worker")
+
+
+def cpu_ns(pid):
+    """The process's CPU time so far, in nanoseconds."""
+    schedstat = Path(f"/proc/{pid}/schedstat")
+    if schedstat.exists():
+        return int(schedstat.read_text().split()[0])
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 10**9 // os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class Asker:
+    """Plain HTTP/1.1 requests, as a browser's would arrive, with the persona's
+    session cookie and (for a POST) the CSRF cookie and token of the form page."""
+
+    def __init__(self, port, cookie=""):
+        self.port, self.cookie, self.csrf = port, cookie, None
+
+    def ask(self, path, form=None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        headers = {"Cookie": self.cookie, "Host": "127.0.0.1"}
+        body = None
+        if form is not None:
+            if self.csrf is None:
+                self.csrf = self._csrf(path)
+            cookie, token = self.csrf
+            headers["Cookie"] += f"; csrftoken={cookie}"
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Referer"] = f"http://127.0.0.1:{self.port}{path}"
+            body = urlencode(form | {"csrfmiddlewaretoken": token})
+        conn.request("POST" if form else "GET", path, body=body, headers=headers)
+        response = conn.getresponse()
+        content = response.read()
+        conn.close()
+        if response.status not in (200, 302):
+            raise RuntimeError(f"{path}: {response.status}")
+        if response.status == 302 and "/accounts/" in response.getheader("Location"):
+            raise RuntimeError(f"{path}: sent to {response.getheader('Location')}")
+        return response, content
+
+    def _csrf(self, path):
+        response, content = self.ask(path)
+        cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie", ""))
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', content)
+        return cookie.group(1), token.group(1).decode()
+
+
+def batch(asker, pid, path, form):
+    """Requests until BATCH_SECONDS and BATCH_MIN are both passed: (CPU ms per
+    request, each request's wall time in ms, the last page's size in bytes)."""
+    times, size = [], 0
+    cpu_before, started = cpu_ns(pid), time.perf_counter()
+    while len(times) < BATCH_MIN or time.perf_counter() - started < BATCH_SECONDS:
+        began = time.perf_counter()
+        _, content = asker.ask(path, form)
+        times.append((time.perf_counter() - began) * 1000)
+        size = len(content)
+    cpu = (cpu_ns(pid) - cpu_before) / 1e6 / len(times)
+    return cpu, times, size
+
+
+def measure_pages(personas, cookies, rounds, env):
+    """Every page and the bare page in turn, `rounds` times: per page the medians
+    over rounds of CPU per request, and p50 and requests/s over all its requests."""
+    bare_env = env | {"DJANGO_SETTINGS_MODULE": "bench.bare.settings"}
+    servers = [serve("dit_portal.wsgi", PORTAL_PORT, env),
+               serve("bench.bare.wsgi", BARE_PORT, bare_env)]  # fmt: skip
+    try:
+        portal_pid, bare_pid = (worker_pid(s) for s in servers)
+        askers = {role: Asker(PORTAL_PORT, c) for role, c in cookies.items()}
+        plan = [("Bare Django page (50 rows)", Asker(BARE_PORT), bare_pid,
+                 "/bare/", None)]  # fmt: skip
+        plan += [(label, askers[role], portal_pid, path, form)
+                 for label, role, path, form in pages(personas)]  # fmt: skip
+        for _, asker, _, path, form in plan:  # warm up: imports, templates, caches
+            for _ in range(3):
+                asker.ask(path, form)
+        served = 3 * (len(plan) - 1)
+        results = {label: {"cpu": [], "times": [], "size": 0} for label, *_ in plan}
+        for number in range(rounds):
+            for label, asker, pid, path, form in plan:
+                cpu, times, size = batch(asker, pid, path, form)
+                result = results[label]
+                result["cpu"].append(cpu)
+                result["times"] += times
+                result["size"] = size
+                served += len(times) if pid == portal_pid else 0
+            print(f"  round {number + 1} of {rounds} done", flush=True)
+        # Memory after 1,000 requests: top up with the pages in turn.
+        mixed = plan[1:]
+        while served < 1000:
+            _, asker, _, path, form = mixed[served % len(mixed)]
+            asker.ask(path, form)
+            served += 1
+        memory = {"portal_rss_mb": rss_mb(portal_pid), "bare_rss_mb": rss_mb(bare_pid),
+                  "portal_requests": served}  # fmt: skip
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
+    bare_cpu = statistics.median(results[plan[0][0]]["cpu"])
+    table = {}
+    for label, result in results.items():
+        cpu = statistics.median(result["cpu"])
+        p50 = statistics.median(result["times"])
+        table[label] = {
+            "cpu_ms": round(cpu, 2),
+            "ratio": round(cpu / bare_cpu, 2),
+            "p50_ms": round(p50, 2),
+            "requests_per_s": round(1000 / statistics.mean(result["times"]), 1),
+            "kb": round(result["size"] / 1024, 1),
+            "cpu_ms_rounds": [round(c, 2) for c in result["cpu"]],
+        }
+    return table, memory
+
+
+# Planning, start-up -----------------------------------------------------------------
+
+
+def planning_ms(personas, runs=30):
+    """Preview a 16-session course for a new patient with the busiest therapist, in
+    a room, starting next week: the admin's Plan course page's own work."""
+    import datetime
+
+    from django.utils import timezone
+
+    from dit_portal.accounts.models import User
+    from patients.models import Patient
+    from therapy.models import Room
+    from therapy.scheduling import availability
+
+    therapist = User.objects.get(pk=personas["therapist"])
+    patient = Patient.objects.exclude(therapist=therapist).first()
+    room = Room.objects.order_by("pk").first()
+    start_date = timezone.localdate() + datetime.timedelta(days=7)
+    times = []
+    for _ in range(runs + 3):
+        began = time.perf_counter()
+        planned, conflicts = availability.preview_course(
+            patient=patient, therapist=therapist, weekday=0,
+            start_time=datetime.time(9, 0), start_date=start_date, room=room,
+        )  # fmt: skip
+        times.append((time.perf_counter() - began) * 1000)
+    assert len(planned) == 16 and conflicts, "the preview should meet clashes"
+    return round(statistics.median(times[3:]), 2)
+
+
+def startup(env, runs=3):
+    """Wall time of `manage.py check` against `django-admin check` of the bare
+    project; the median of `runs` each."""
+
+    def timed(command, extra):
+        times = []
+        for _ in range(runs):
+            began = time.perf_counter()
+            subprocess.run(command, cwd=ROOT, env=env | extra, check=True,  # noqa: S603
+                           stdout=subprocess.DEVNULL)  # fmt: skip
+            times.append(time.perf_counter() - began)
+        return round(statistics.median(times), 2)
+
+    portal = timed([sys.executable, "manage.py", "check"], {})
+    bare = timed([sys.executable, "-m", "django", "check"],
+                 {"DJANGO_SETTINGS_MODULE": "bench.bare.settings"})  # fmt: skip
+    return {"portal_s": portal, "bare_s": bare, "ratio": round(portal / bare, 2)}
+
+
+def reminders(count):
+    """bench/dispatch.py, as its own process (it builds its own database)."""
+    out = ROOT / "var" / "bench" / "dispatch.json"
+    out.unlink(missing_ok=True)
+    subprocess.run(  # noqa: S603 - our own command line
+        [sys.executable, "-u", "bench/dispatch.py", "--count", str(count),
+         "--json", str(out), "--database", "bench_perf_dispatch"],
+        cwd=ROOT, env=os.environ.copy(), check=True,
+    )  # fmt: skip
+    return json.loads(out.read_text())
+
+
+# Report -----------------------------------------------------------------------------
+
+
+def report(table, counts, extra):
+    print(f"\n{'page':<28} {'CPU ms':>7} {'x bare':>7} {'p50 ms':>7} {'req/s':>6} "
+          f"{'KB':>6} {'queries small/full':>19}")  # fmt: skip
+    for label, row in table.items():
+        small, full = counts["small"].get(label, 1), counts["full"].get(label, 1)
+        print(f"{label:<28} {row['cpu_ms']:7.2f} {row['ratio']:7.2f} "
+              f"{row['p50_ms']:7.1f} {row['requests_per_s']:6.1f} {row['kb']:6.1f} "
+              f"{f'{small} / {full}':>19}")  # fmt: skip
+    for key, value in extra.items():
+        print(f"{key}: {value}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--reminders",
+        type=int,
+        default=5000,
+        help="reminders for bench/dispatch.py (0: skip it)",
+    )
+    parser.add_argument("--label", default="", help="a name for the JSON file")
+    parser.add_argument("--keep", action="store_true", help="keep the databases")
+    args = parser.parse_args()  # fmt: skip
+
+    admin_url = os.environ.get("DATABASE_URL")
+    if not admin_url or not admin_url.startswith("postgres"):
+        sys.exit("Set DATABASE_URL to a PostgreSQL server (and REDIS_URL to Redis).")
+    os.environ["DATABASE_URL"] = bench_database_url(admin_url, FULL)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dit_portal.settings")
+    os.environ["DEBUG"] = "0"
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    # Not setup_test_environment(): it instruments every template render.
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    started = time.monotonic()
+    try:
+        small, full = build_databases(admin_url)
+        counts = {"small": {}, "full": {}}
+        use_database(SMALL)
+        counts["small"] = query_counts(small)
+        use_database(FULL)
+        counts["full"] = query_counts(full)
+        extra = {"planning_preview_ms": planning_ms(full)}
+        cookies = session_cookies(full)
+        from django.db import connections
+
+        connections.close_all()
+        env = os.environ.copy()
+        print(f"Serving under gunicorn; {args.rounds} rounds.")
+        table, memory = measure_pages(full, cookies, args.rounds, env)
+        extra |= memory
+        extra["startup"] = startup(env)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep:
+            for name in (FULL, SMALL, EMPTY):
+                drop_database(admin_url, name)
+    if args.reminders:
+        extra["reminders"] = reminders(args.reminders)
+    extra["seconds"] = round(time.monotonic() - started)
+    report(table, counts, extra)
+    out = ROOT / "var" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    path = out / f"pages-{stamp}{'-' + args.label if args.label else ''}.json"
+    path.write_text(json.dumps({"pages": table, "queries": counts, **extra}, indent=1))
+    print(f"\nWritten to {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
