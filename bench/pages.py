@@ -17,25 +17,21 @@ Not part of `make test`.
 """
 
 import argparse
-import http.client
 import json
 import os
-import re
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.dispatch import bench_database_url, drop_database, recreate_database  # noqa: E402
+from bench.serving import measure_pages  # noqa: E402
 
 FULL, SMALL, EMPTY = "bench_perf", "bench_perf_small", "bench_perf_empty"
-PORTAL_PORT, BARE_PORT = 8716, 8717
-BATCH_SECONDS, BATCH_MIN = 0.6, 10
 PHQ9_ANSWERS = {f"q{n}": "1" for n in range(1, 10)} | {"difficulty": "somewhat"}
 
 
@@ -152,149 +148,6 @@ def query_counts(personas):
     return counts
 
 
-# Serving and asking -----------------------------------------------------------------
-
-
-def serve(module, port, env):
-    return subprocess.Popen(  # noqa: S603 - our own command line
-        [sys.executable, "-m", "gunicorn", module, "--workers", "1",
-         "--worker-class", "sync", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
-
-
-def worker_pid(master):
-    for _ in range(100):
-        path = Path(f"/proc/{master.pid}/task/{master.pid}/children")
-        children = path.read_text().split() if path.exists() else []
-        if children:
-            return int(children[0])
-        time.sleep(0.1)
-    raise RuntimeError("gunicorn started no worker")
-
-
-def cpu_ns(pid):
-    """The process's CPU time so far, in nanoseconds."""
-    schedstat = Path(f"/proc/{pid}/schedstat")
-    if schedstat.exists():
-        return int(schedstat.read_text().split()[0])
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) * 10**9 // os.sysconf("SC_CLK_TCK")
-
-
-def rss_mb(pid):
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-class Asker:
-    """Plain HTTP/1.1 requests, as a browser's would arrive, with the persona's
-    session cookie and (for a POST) the CSRF cookie and token of the form page."""
-
-    def __init__(self, port, cookie=""):
-        self.port, self.cookie, self.csrf = port, cookie, None
-
-    def ask(self, path, form=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        headers = {"Cookie": self.cookie, "Host": "127.0.0.1"}
-        body = None
-        if form is not None:
-            if self.csrf is None:
-                self.csrf = self._csrf(path)
-            cookie, token = self.csrf
-            headers["Cookie"] += f"; csrftoken={cookie}"
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Referer"] = f"http://127.0.0.1:{self.port}{path}"
-            body = urlencode(form | {"csrfmiddlewaretoken": token})
-        conn.request("POST" if form else "GET", path, body=body, headers=headers)
-        response = conn.getresponse()
-        content = response.read()
-        conn.close()
-        if response.status not in (200, 302):
-            raise RuntimeError(f"{path}: {response.status}")
-        if response.status == 302 and "/accounts/" in response.getheader("Location"):
-            raise RuntimeError(f"{path}: sent to {response.getheader('Location')}")
-        return response, content
-
-    def _csrf(self, path):
-        response, content = self.ask(path)
-        cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie", ""))
-        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', content)
-        return cookie.group(1), token.group(1).decode()
-
-
-def batch(asker, pid, path, form):
-    """Requests until BATCH_SECONDS and BATCH_MIN are both passed: (CPU ms per
-    request, each request's wall time in ms, the last page's size in bytes)."""
-    times, size = [], 0
-    cpu_before, started = cpu_ns(pid), time.perf_counter()
-    while len(times) < BATCH_MIN or time.perf_counter() - started < BATCH_SECONDS:
-        began = time.perf_counter()
-        _, content = asker.ask(path, form)
-        times.append((time.perf_counter() - began) * 1000)
-        size = len(content)
-    cpu = (cpu_ns(pid) - cpu_before) / 1e6 / len(times)
-    return cpu, times, size
-
-
-def measure_pages(personas, cookies, rounds, env):
-    """Every page and the bare page in turn, `rounds` times: per page the medians
-    over rounds of CPU per request, and p50 and requests/s over all its requests."""
-    bare_env = env | {"DJANGO_SETTINGS_MODULE": "bench.bare.settings"}
-    servers = [serve("dit_portal.wsgi", PORTAL_PORT, env),
-               serve("bench.bare.wsgi", BARE_PORT, bare_env)]  # fmt: skip
-    try:
-        portal_pid, bare_pid = (worker_pid(s) for s in servers)
-        askers = {role: Asker(PORTAL_PORT, c) for role, c in cookies.items()}
-        plan = [("Bare Django page (50 rows)", Asker(BARE_PORT), bare_pid,
-                 "/bare/", None)]  # fmt: skip
-        plan += [(label, askers[role], portal_pid, path, form)
-                 for label, role, path, form in pages(personas)]  # fmt: skip
-        for _, asker, _, path, form in plan:  # warm up: imports, templates, caches
-            for _ in range(3):
-                asker.ask(path, form)
-        served = 3 * (len(plan) - 1)
-        results = {label: {"cpu": [], "times": [], "size": 0} for label, *_ in plan}
-        for number in range(rounds):
-            for label, asker, pid, path, form in plan:
-                cpu, times, size = batch(asker, pid, path, form)
-                result = results[label]
-                result["cpu"].append(cpu)
-                result["times"] += times
-                result["size"] = size
-                served += len(times) if pid == portal_pid else 0
-            print(f"  round {number + 1} of {rounds} done", flush=True)
-        # Memory after 1,000 requests: top up with the pages in turn.
-        mixed = plan[1:]
-        while served < 1000:
-            _, asker, _, path, form = mixed[served % len(mixed)]
-            asker.ask(path, form)
-            served += 1
-        memory = {"portal_rss_mb": rss_mb(portal_pid), "bare_rss_mb": rss_mb(bare_pid),
-                  "portal_requests": served}  # fmt: skip
-    finally:
-        for server in servers:
-            server.terminate()
-            server.wait(timeout=30)
-    bare_cpu = statistics.median(results[plan[0][0]]["cpu"])
-    table = {}
-    for label, result in results.items():
-        cpu = statistics.median(result["cpu"])
-        p50 = statistics.median(result["times"])
-        table[label] = {
-            "cpu_ms": round(cpu, 2),
-            "ratio": round(cpu / bare_cpu, 2),
-            "p50_ms": round(p50, 2),
-            "requests_per_s": round(1000 / statistics.mean(result["times"]), 1),
-            "kb": round(result["size"] / 1024, 1),
-            "cpu_ms_rounds": [round(c, 2) for c in result["cpu"]],
-        }
-    return table, memory
-
-
 # Planning, start-up -----------------------------------------------------------------
 
 
@@ -326,7 +179,7 @@ def planning_ms(personas, runs=30):
     return round(statistics.median(times[3:]), 2)
 
 
-def startup(env, runs=3):
+def startup(env, runs=3, cwd=ROOT):
     """Wall time of `manage.py check` against `django-admin check` of the bare
     project; the median of `runs` each."""
 
@@ -334,7 +187,7 @@ def startup(env, runs=3):
         times = []
         for _ in range(runs):
             began = time.perf_counter()
-            subprocess.run(command, cwd=ROOT, env=env | extra, check=True,  # noqa: S603
+            subprocess.run(command, cwd=cwd, env=env | extra, check=True,  # noqa: S603
                            stdout=subprocess.DEVNULL)  # fmt: skip
             times.append(time.perf_counter() - began)
         return round(statistics.median(times), 2)
@@ -357,17 +210,45 @@ def reminders(count):
     return json.loads(out.read_text())
 
 
+def checkout(revision):
+    """A folder with the portal at `revision` (git archive: no worktree, no index)."""
+    if Path(revision).is_dir():
+        return Path(revision)
+    folder = ROOT / "var" / "bench" / f"before-{revision}"
+    if not folder.exists():
+        folder.mkdir(parents=True)
+        archive = subprocess.run(  # noqa: S603
+            ["git", "archive", revision],  # noqa: S607
+            cwd=ROOT,
+            check=True,
+            capture_output=True,  # noqa: S607
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)  # noqa: S603, S607
+    return folder
+
+
 # Report -----------------------------------------------------------------------------
 
 
 def report(table, counts, extra):
-    print(f"\n{'page':<28} {'CPU ms':>7} {'x bare':>7} {'p50 ms':>7} {'req/s':>6} "
-          f"{'KB':>6} {'queries small/full':>19}")  # fmt: skip
-    for label, row in table.items():
+    before = any("before" in row for row in table.values())
+    head = (
+        f"{'page':<28} {'CPU ms':>7} {'x bare':>7} {'p50 ms':>7} {'req/s':>6} {'KB':>6}"
+    )
+    head += f" {'queries small/full':>19}"
+    if before:
+        head += f" {'before: CPU ms':>15} {'x bare':>7} {'KB':>6}"
+    print("\n" + head)
+    for label, sides in table.items():
+        row = sides.get("now") or sides["bare"]
         small, full = counts["small"].get(label, 1), counts["full"].get(label, 1)
-        print(f"{label:<28} {row['cpu_ms']:7.2f} {row['ratio']:7.2f} "
-              f"{row['p50_ms']:7.1f} {row['requests_per_s']:6.1f} {row['kb']:6.1f} "
-              f"{f'{small} / {full}':>19}")  # fmt: skip
+        line = (f"{label:<28} {row['cpu_ms']:7.2f} {row['ratio']:7.2f} "
+                f"{row['p50_ms']:7.1f} {row['requests_per_s']:6.1f} {row['kb']:6.1f} "
+                f"{f'{small} / {full}':>19}")  # fmt: skip
+        if "before" in sides:
+            old = sides["before"]
+            line += f" {old['cpu_ms']:15.2f} {old['ratio']:7.2f} {old['kb']:6.1f}"
+        print(line)
     for key, value in extra.items():
         print(f"{key}: {value}")
 
@@ -382,6 +263,11 @@ def main():
         help="reminders for bench/dispatch.py (0: skip it)",
     )
     parser.add_argument("--label", default="", help="a name for the JSON file")
+    parser.add_argument(
+        "--before",
+        help="a git revision (or a folder holding a checkout) to serve beside this "
+        "one and report as 'before', in the same rounds",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the databases")
     args = parser.parse_args()  # fmt: skip
 
@@ -413,9 +299,12 @@ def main():
         connections.close_all()
         env = os.environ.copy()
         print(f"Serving under gunicorn; {args.rounds} rounds.")
-        table, memory = measure_pages(full, cookies, args.rounds, env)
+        before = checkout(args.before) if args.before else None
+        table, memory = measure_pages(pages(full), cookies, args.rounds, env, before)
         extra |= memory
         extra["startup"] = startup(env)
+        if before:
+            extra["startup_before"] = startup(env, cwd=before)
     finally:
         from django.db import connections
 
