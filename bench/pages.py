@@ -264,6 +264,11 @@ def main():
     )
     parser.add_argument("--label", default="", help="a name for the JSON file")
     parser.add_argument(
+        "--after",
+        help="serve this git revision as today's portal instead of this folder "
+        "(to measure one commit against its parent)",
+    )
+    parser.add_argument(
         "--before",
         help="a git revision (or a folder holding a checkout) to serve beside this "
         "one and report as 'before', in the same rounds",
@@ -300,7 +305,10 @@ def main():
         env = os.environ.copy()
         print(f"Serving under gunicorn; {args.rounds} rounds.")
         before = checkout(args.before) if args.before else None
-        table, memory = measure_pages(pages(full), cookies, args.rounds, env, before)
+        after = checkout(args.after) if args.after else ROOT
+        table, memory = measure_pages(
+            pages(full), cookies, args.rounds, env, before, after
+        )
         extra |= memory
         extra["startup"] = startup(env)
         if before:

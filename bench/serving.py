@@ -105,13 +105,13 @@ def batch(asker, pid, path, form):
     return cpu, times, size
 
 
-def measure_pages(pages, cookies, rounds, env, before=None):
+def measure_pages(pages, cookies, rounds, env, before=None, after=ROOT):
     """Every page and the bare page in turn, `rounds` times: per page the medians
     over rounds of CPU per request, and p50 and requests/s over all its requests.
     With `before` (another checkout of the portal) its pages are asked for in the
     same rounds, one after the other, and reported beside today's."""
     bare_env = env | {"DJANGO_SETTINGS_MODULE": "bench.bare.settings"}
-    servers = [serve("dit_portal.wsgi", PORTAL_PORT, env),
+    servers = [serve("dit_portal.wsgi", PORTAL_PORT, env, cwd=after),
                serve("bench.bare.wsgi", BARE_PORT, bare_env)]  # fmt: skip
     if before:
         servers.append(serve("dit_portal.wsgi", BEFORE_PORT, env, cwd=before))
