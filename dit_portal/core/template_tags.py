@@ -5,10 +5,10 @@ Why: the list pages render a link and a date or two per row, and Django's versio
 cost 30-70 microseconds each (reverse() walks the URL resolver; the date filter goes
 through translation and the format machinery), about 1 ms a row in all. Here:
 
-- `{% url 'name' one_argument %}` with one UUID or non-negative int argument reverses
-  the name once per process with a stand-in argument and then joins strings;
-  anything else (keyword arguments, namespaced names, `as`, another URLconf) goes to
-  Django's own tag.
+- `{% url 'name' %}` and `{% url 'name' one_argument %}` with one UUID or
+  non-negative int argument reverse the name once per process (with a stand-in
+  argument) and then join strings; anything else (keyword arguments, namespaced
+  names, a name that does not reverse) goes to Django's own tag.
 - `|date` and `|time` compile each format string once into a list of parts and
   format in UK time (core.timefmt.local), the portal's only time zone; a format with
   a letter this module does not know goes to Django's filter.
@@ -50,9 +50,12 @@ def _around(view_name, kind, script_prefix, urlconf):
     return before, after
 
 
-def fast_reverse(view_name, argument):
-    """reverse(view_name, args=[argument]) for a UUID or non-negative int argument,
-    else None (the caller reverses)."""
+def fast_reverse(view_name, *args):
+    """reverse(view_name, args=args) for no argument, or one UUID or non-negative
+    int argument; else None (the caller reverses)."""
+    if not args:
+        return _plain(view_name, get_script_prefix(), get_urlconf())
+    (argument,) = args
     kind = type(argument)
     if kind is bool or kind not in _STAND_IN or (kind is int and argument < 0):
         return None
@@ -62,13 +65,25 @@ def fast_reverse(view_name, argument):
     return f"{around[0]}{argument}{around[1]}"
 
 
+@lru_cache(maxsize=512)
+def _plain(view_name, script_prefix, urlconf):
+    try:
+        return reverse(view_name)
+    except NoReverseMatch:
+        return None
+
+
 class FastURLNode(defaulttags.URLNode):
     def render(self, context):
-        if self.asvar is None and not self.kwargs and len(self.args) == 1:
+        if not self.kwargs and len(self.args) <= 1:
             view_name = self.view_name.resolve(context)
             if ":" not in view_name:
-                url = fast_reverse(view_name, self.args[0].resolve(context))
+                args = [arg.resolve(context) for arg in self.args]
+                url = fast_reverse(view_name, *args)
                 if url is not None:
+                    if self.asvar:
+                        context[self.asvar] = url
+                        return ""
                     return conditional_escape(url) if context.autoescape else url
         return super().render(context)
 
