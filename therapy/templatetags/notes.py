@@ -13,7 +13,7 @@ register = template.Library()
 
 @register.simple_tag
 def note_link(row, show_patient=False):
-    """"Read note" (with "(draft)" when unsigned) or "Write note" when the user may
+    """ "Read note" (with "(draft)" when unsigned) or "Write note" when the user may
     write one; the hidden words name the session (and the patient, in the diary)."""
     session, note = row.session, row.note
     if note:
@@ -23,9 +23,7 @@ def note_link(row, show_patient=False):
     else:
         return ""
     href = fast_reverse(name, argument) or reverse(name, args=[argument])
-    whose = (
-        format_html("{}'s ", session.patient.user.full_name) if show_patient else ""
-    )
+    whose = format_html("{}'s ", session.patient.user.full_name) if show_patient else ""
     link = format_html(
         '<a href="{}">{}<span class="nhsuk-u-visually-hidden"> on {}session {}</span>'
         "</a>{}\n",
