@@ -83,7 +83,8 @@ class Conflict:
 
 @dataclass
 class Busy:
-    """What is already booked around the planned times, by whom."""
+    """What is already booked around the planned times, by whom: anything with a
+    `start` and an `end` (availability._busy gives rows of just those two)."""
 
     therapist: list
     patient: list
