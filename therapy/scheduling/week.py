@@ -130,7 +130,16 @@ def week(monday, *, therapist_id=None, room_id=None, day=None, today):
 def _listed(week_days, therapist, room, day):
     """The sessions of the filter, day by day (only `day` when one is chosen)."""
     first, last = (day, day) if day else (week_days[0], week_days[-1])
-    sessions = Session.objects.between(*day_bounds(first, last)).with_people()
+    # The columns the list shows (with_people's joins load whole rows otherwise).
+    sessions = (
+        Session.objects.between(*day_bounds(first, last))
+        .select_related("room", "therapist", "patient__user")
+        .only(
+            "public_id", "number", "start", "end", "status", "video_link",
+            "therapist_id", "room__name", "therapist__full_name",
+            "patient__public_id", "patient__user__full_name",
+        )
+    )  # fmt: skip
     if therapist:
         sessions = sessions.filter(therapist_id=therapist.pk)
     if room:
