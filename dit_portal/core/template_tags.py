@@ -50,16 +50,18 @@ def _around(view_name, kind, script_prefix, urlconf):
     return before, after
 
 
-def fast_reverse(view_name, *args):
+def fast_reverse(view_name, *args, env=None):
     """reverse(view_name, args=args) for no argument, or one UUID or non-negative
-    int argument; else None (the caller reverses)."""
+    int argument; else None (the caller reverses). `env`: the request's script
+    prefix and URLconf, when the caller has them already."""
+    prefix, urlconf = env or (get_script_prefix(), get_urlconf())
     if not args:
-        return _plain(view_name, get_script_prefix(), get_urlconf())
+        return _plain(view_name, prefix, urlconf)
     (argument,) = args
     kind = type(argument)
     if kind is bool or kind not in _STAND_IN or (kind is int and argument < 0):
         return None
-    around = _around(view_name, kind, get_script_prefix(), get_urlconf())
+    around = _around(view_name, kind, prefix, urlconf)
     if around is None:
         return None
     return f"{around[0]}{argument}{around[1]}"
@@ -73,13 +75,22 @@ def _plain(view_name, script_prefix, urlconf):
         return None
 
 
+def _url_env(context):
+    """The script prefix and URLconf, read once per render (they are thread-locals,
+    a few microseconds each, and a list page has hundreds of links)."""
+    env = getattr(context, "_url_env", None)
+    if env is None:
+        env = context._url_env = (get_script_prefix(), get_urlconf())
+    return env
+
+
 class FastURLNode(defaulttags.URLNode):
     def render(self, context):
         if not self.kwargs and len(self.args) <= 1:
             view_name = self.view_name.resolve(context)
             if ":" not in view_name:
                 args = [arg.resolve(context) for arg in self.args]
-                url = fast_reverse(view_name, *args)
+                url = fast_reverse(view_name, *args, env=_url_env(context))
                 if url is not None:
                     if self.asvar:
                         context[self.asvar] = url
