@@ -155,5 +155,7 @@ def test_the_caseload_page_takes_the_same_queries_with_more_waiting(
     with CaptureQueriesContext(connection) as two:
         html = client.get(reverse("caseload")).content.decode()
     assert html.count("would like to talk about the focus") == 2
-    assert "Bob Patient, session 1</a>" in html and "Alice Patient, session 1</a>" in html
+    assert (
+        "Bob Patient, session 1</a>" in html and "Alice Patient, session 1</a>" in html
+    )
     assert len(two) == len(one)
