@@ -10,8 +10,6 @@ import enum
 from dataclasses import dataclass
 from functools import lru_cache
 
-import holidays
-
 from dit_portal.core.errors import BookingError
 from dit_portal.core.timefmt import at_wall_time, first_on_or_after, local
 
@@ -97,6 +95,10 @@ class Busy:
 @lru_cache(maxsize=32)
 def bank_holidays(year):
     """England's bank holidays for a year, from the `holidays` package (no network)."""
+    # Imported here: the package loads every country's calendars (tens of ms and
+    # several MB), and only planning pages need England's.
+    import holidays
+
     return holidays.country_holidays("GB", subdiv="ENG", years=year)
 
 
