@@ -88,7 +88,7 @@ class FastURLNode(defaulttags.URLNode):
     def render(self, context):
         if not self.kwargs and len(self.args) <= 1:
             view_name = self.view_name.resolve(context)
-            if ":" not in view_name:
+            if isinstance(view_name, str) and ":" not in view_name:
                 args = [arg.resolve(context) for arg in self.args]
                 url = fast_reverse(view_name, *args, env=_url_env(context))
                 if url is not None:
