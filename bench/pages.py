@@ -203,14 +203,15 @@ def startup(env, runs=3, cwd=ROOT):
     return {"portal_s": portal, "bare_s": bare, "ratio": round(portal / bare, 2)}
 
 
-def reminders(count):
-    """bench/dispatch.py, as its own process (it builds its own database)."""
+def reminders(count, admin_url):
+    """bench/dispatch.py, as its own process (it builds its own database next to
+    the one `admin_url` names)."""
     out = ROOT / "var" / "bench" / "dispatch.json"
     out.unlink(missing_ok=True)
     subprocess.run(  # noqa: S603 - our own command line
         [sys.executable, "-u", "bench/dispatch.py", "--count", str(count),
          "--json", str(out), "--database", "bench_perf_dispatch"],
-        cwd=ROOT, env=os.environ.copy(), check=True,
+        cwd=ROOT, env=os.environ | {"DATABASE_URL": admin_url}, check=True,
     )  # fmt: skip
     return json.loads(out.read_text())
 
@@ -325,15 +326,23 @@ def main():
         if not args.keep:
             for name in (FULL, SMALL, EMPTY):
                 drop_database(admin_url, name)
-    if args.reminders:
-        extra["reminders"] = reminders(args.reminders)
     extra["seconds"] = round(time.monotonic() - started)
     report(table, counts, extra)
     out = ROOT / "var" / "bench"
     out.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     path = out / f"pages-{stamp}{'-' + args.label if args.label else ''}.json"
-    path.write_text(json.dumps({"pages": table, "queries": counts, **extra}, indent=1))
+
+    def write():
+        result = {"pages": table, "queries": counts, **extra}
+        path.write_text(json.dumps(result, indent=1))
+
+    write()  # the pages' figures are kept if the reminder step fails
+    if args.reminders:
+        print(f"\nReminders (bench/dispatch.py, {args.reminders}):")
+        extra["reminders"] = reminders(args.reminders, admin_url)
+        print(f"reminders: {extra['reminders']}")
+        write()
     print(f"\nWritten to {path.relative_to(ROOT)}")
 
 
