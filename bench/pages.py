@@ -230,6 +230,8 @@ def checkout(revision):
             capture_output=True,  # noqa: S607
         ).stdout
         subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)  # noqa: S603, S607
+        # The built assets are git-ignored: share this checkout's.
+        (folder / "static" / "build").symlink_to(ROOT / "static" / "build")
     return folder
 
 
