@@ -23,7 +23,7 @@ PIP_COMPILE := env -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL -u PIP_FIND_LINKS \
 	--generate-hashes --allow-unsafe --strip-extras --all-build-deps \
 	--no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
 
-.PHONY: run test services install assets lint check migrate seed worker beat serve bench bench-week bench-search bench-reports clean lock
+.PHONY: run test services install assets lint check migrate seed worker beat serve bench bench-reminders bench-week bench-search bench-reports clean lock
 
 run: install assets migrate seed ## set up and serve the whole portal on embedded defaults
 	@scripts/run-dev
@@ -82,7 +82,11 @@ worker: ## a Celery worker
 beat: ## Celery beat (run exactly one)
 	$(VENV)/bin/celery -A dit_portal beat --loglevel=INFO
 
-bench: $(VENV)/.installed ## dispatch 5,000 due reminders with one worker; not part of make test
+# BENCH_ARGS: e.g. --rounds 7, --reminders 0 (skip the reminder step), --label after.
+bench: $(VENV)/.installed ## key pages vs a bare Django page under gunicorn, planning, start-up, memory, then 5,000 reminders; not part of make test
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) DEBUG=0 ALLOW_DEVELOPMENT_KEY=1 $(PY) -u bench/pages.py $(BENCH_ARGS)
+
+bench-reminders: $(VENV)/.installed ## dispatch 5,000 due reminders with one worker alone
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) DEBUG=0 ALLOW_DEVELOPMENT_KEY=1 $(PY) -u bench/dispatch.py
 
 bench-week: $(VENV)/.installed ## the admin's week view at 40 therapists x 750 sessions, against a bare page; not part of make test

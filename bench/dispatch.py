@@ -11,6 +11,7 @@ EXPLAIN of the dispatcher's claim query. Not part of `make test`.
 
 import argparse
 import datetime
+import json
 import os
 import subprocess
 import sys
@@ -112,14 +113,26 @@ def main():
     parser.add_argument("--count", type=int, default=5000)
     parser.add_argument("--concurrency", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument("--database", default="bench_dit_portal")
+    parser.add_argument("--json", help="also write the result to this JSON file")
     args = parser.parse_args()
+    rate = run(args)
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(rate))
+    return rate
+
+
+def run(args):
+    """Dispatch and send `args.count` reminders; return what was measured (the
+    harness, bench/pages.py, reads it as JSON)."""
 
     admin_url = os.environ.get("DATABASE_URL")
     if not admin_url or not admin_url.startswith("postgres"):
         sys.exit("Set DATABASE_URL to a PostgreSQL server (and REDIS_URL to Redis).")
     if not os.environ.get("REDIS_URL"):
         sys.exit("Set REDIS_URL to a Redis server.")
-    name = "bench_dit_portal"
+    name = args.database
     recreate_database(admin_url, name)
     os.environ["DATABASE_URL"] = bench_database_url(admin_url, name)
     queue = f"bench-{uuid.uuid4().hex[:8]}"
@@ -176,6 +189,13 @@ def main():
             for p in (mail_dir / "mail").glob("*.log")
         )
         print(f"Emails written: {emails} (one per row).")
+        result = {
+            "count": args.count,
+            "sent": sent,
+            "seconds": round(elapsed, 1),
+            "per_second": round(sent / elapsed, 1),
+            "emails": emails,
+        }
         # The steady state the claim query meets: many sent rows, a few due.
         Message.objects.filter(pk__in=Message.objects.values("pk")[:25]).update(
             status="pending", enqueued_at=None
@@ -201,6 +221,7 @@ def main():
         connections.close_all()
         if not args.keep:
             drop_database(admin_url, name)
+    return result
 
 
 if __name__ == "__main__":

@@ -90,6 +90,9 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # {% url %}, |date and |time that cost microseconds a row, not tens
+            # (docs/performance.md); same syntax and output as Django's.
+            "builtins": ["dit_portal.core.template_tags"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.csp",
@@ -188,13 +191,11 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "celery")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# A worker that loses the broker keeps trying to reconnect, for as long as the outage
-# lasts (Celery's default gives up after 100 tries, about 50 minutes, and exits), both
-# when it starts and once it has been running. Tries are 2 s apart, growing to 30 s.
-# Publishing from web requests is unaffected: it uses the transport options above and
-# gives up at once. Should a worker still die (a kombu crash in a Redis outage has been
-# seen), its supervisor starts it again: docker-compose's restart policy, or
-# scripts/supervise.py under `make run`.
+# A worker that loses the broker retries for as long as the outage lasts (Celery's
+# default gives up after 100 tries, ~50 minutes), at start and later, 2 s to 30 s apart.
+# Web requests publish with the options above and give up at once. A worker that still
+# dies (a kombu crash in a Redis outage has been seen) is restarted by its supervisor:
+# docker-compose's restart policy, or scripts/supervise.py under `make run`.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None

@@ -4,8 +4,6 @@ any script print as written."""
 
 import datetime
 
-from fpdf import FPDF
-
 from therapy.ending.letter_font import FONT, font_files
 
 DETAIL_LABELS = {
@@ -36,6 +34,10 @@ def _time(iso):
 
 class _Writer:
     def __init__(self, title):
+        # Imported here, as for the letter: only this download needs fpdf2, and
+        # processes start without it (tests/test_startup.py).
+        from fpdf import FPDF
+
         self.pdf = FPDF(format="A4")
         for style, path in font_files().items():
             self.pdf.add_font(FONT, style=style, fname=str(path))

@@ -362,4 +362,9 @@ def open_flags_for(user):
         RiskFlag.objects.open()
         .for_therapist(user)
         .select_related("patient__user", "response__assignment__session")
-    )
+        # What the banners and lists show (whole joined rows cost more to compile).
+        .only(
+            "public_id", "raised_at", "course_id", "patient__user__full_name",
+            "response__assignment__session__number",
+        )
+    )  # fmt: skip

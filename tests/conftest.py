@@ -84,6 +84,8 @@ def _fresh_cache(request):
     need to) clear it."""
     from django.core.cache import cache
 
+    from therapy.clinic.context_processors import forget_footer_clinic
+
     uses_db = request.node.get_closest_marker("django_db") or {
         "db",
         "transactional_db",
@@ -93,6 +95,8 @@ def _fresh_cache(request):
     request.getfixturevalue("django_db_setup")
     with request.getfixturevalue("django_db_blocker").unblock():
         cache.clear()
+    # The footer's copy of the clinic may come from a test whose data was rolled back.
+    forget_footer_clinic()
 
 
 @pytest.fixture(autouse=True)

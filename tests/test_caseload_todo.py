@@ -126,3 +126,36 @@ def test_the_list_takes_the_same_queries_for_a_bigger_caseload(course, clock):
     assert len(page.attendance_to_record) == 4
     assert len(page.risk_flags) == 2
     assert len(two) == len(one) == 4
+
+
+def test_the_caseload_page_takes_the_same_queries_with_more_waiting(
+    client, course, clock
+):
+    """The page, not only the list: what it shows of each thing waiting (names,
+    numbers, dates, links) comes with the list's queries, none per row."""
+    _busy_week(course, clock)
+    _talk(course)
+    client.force_login(course.therapist)
+    client.get(reverse("caseload"))  # the first request of a session also saves it
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("caseload"))
+    user = UserFactory(full_name="Bob Patient", email="bob@example.test")
+    bob = PatientFactory(user=user, therapist=course.therapist)
+    clock.move_to(course.sessions.get(number=1).start - datetime.timedelta(days=8))
+    other = book_course(
+        bob,
+        course.therapist,
+        start=course.sessions.get(number=1).start.date() + datetime.timedelta(days=1),
+        weekday=1,
+    )
+    _busy_week(other, clock)
+    _talk(other)
+    client.force_login(course.therapist)
+    client.get(reverse("caseload"))
+    with CaptureQueriesContext(connection) as two:
+        html = client.get(reverse("caseload")).content.decode()
+    assert html.count("would like to talk about the focus") == 2
+    assert (
+        "Bob Patient, session 1</a>" in html and "Alice Patient, session 1</a>" in html
+    )
+    assert len(two) == len(one)

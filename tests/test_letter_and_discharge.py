@@ -15,6 +15,7 @@ from patients.models import Patient
 from therapy.ending import discharge, focus, selectors
 from therapy.ending import letter as letters
 from therapy.models import Course, FocusAgreement, GoodbyeLetter, Session
+from therapy.notes import services as notes
 from therapy.scheduling import services
 
 from .factories import gad7_answers, phq9_answers, send_measure
@@ -299,7 +300,30 @@ def test_course_pages_stay_within_their_query_bounds(client, letter, course):
     client.force_login(course.therapist)
     url = reverse("course_timeline", args=[course.public_id])
     client.get(url)
-    assert count_queries(client, url) <= 13  # notes, focus and letter: one query each
+    assert count_queries(client, url) <= 12  # notes, focus and letter: one query each
+
+
+def test_course_timeline_runs_a_fixed_number_of_queries(client, letter, course):
+    """The timeline with its focus and letter, before and after notes on twelve
+    sessions and two cancellations with their replacements."""
+    v1 = focus.save_focus_draft(course, by=course.therapist, data=focus_data())
+    focus.share_focus(v1, by=course.therapist)
+    client.force_login(course.therapist)
+    url = reverse("course_timeline", args=[course.public_id])
+    client.get(url)  # the first request of a session also saves the session
+    few = count_queries(client, url)
+    for number in (14, 15):
+        services.cancel_session(
+            course.sessions.get(number=number), by=course.therapist, reason="Closed"
+        )
+    for session in course.sessions.filter(number__lte=12):
+        notes.start_note(session, by=course.therapist, relationships="Work.")
+    page = client.get(url).content.decode()
+    assert page.count("Read note") == 12
+    assert page.count("Replaced by session") == 2
+    many = count_queries(client, url)
+    assert few == many, f"{few} queries before the notes and replacements, {many} after"
+    assert many <= 12
 
 
 def test_a_clinic_admin_sees_attendance_but_no_scores_at_discharge(

@@ -92,3 +92,21 @@ def test_repeated_wrong_passwords_are_rate_limited(client, patient):
     assert response.status_code in {200, 429}
     assert b"Too many failed login attempts" in response.content
     assert client.get(reverse("my_therapy")).status_code == 302
+
+
+def test_staff_pages_ask_for_the_second_factor_once_a_minute(client, therapist, clock):
+    """A TOTP seen set up is kept in the session; the database is asked again when the
+    session is written (once a minute), so a removed authenticator stops the next
+    page within a minute, and the pages in between cost no query for it."""
+    client.force_login(therapist)
+    assert client.get(reverse("caseload")).status_code == 200
+    Authenticator.objects.filter(user=therapist).delete()  # e.g. in the Django admin
+
+    # Within the minute: still in (the session remembers the TOTP).
+    clock.move_to(timezone.now() + datetime.timedelta(seconds=30), sign_in_again=False)
+    assert client.get(reverse("caseload")).status_code == 200
+    # After it: asked again, and sent to set up two-factor sign-in.
+    clock.move_to(timezone.now() + datetime.timedelta(seconds=45), sign_in_again=False)
+    response = client.get(reverse("caseload"))
+    assert response.status_code == 302
+    assert response.url == reverse("mfa_activate_totp")

@@ -11,8 +11,8 @@ from .factories import PatientFactory, TherapistFactory
 
 pytestmark = pytest.mark.django_db
 
-# Per request: session, user, the MFA check for staff, the clinic (footer), and
-# the page's own queries.
+# Per request: session and user, and the page's own queries. (The staff TOTP check
+# and the footer's clinic are asked once a minute, docs/performance.md.)
 MAX_QUERIES = 12
 # The admin's home also asks whether messages are going out (the banner): the oldest
 # due message and the worker's heartbeat (in the database cache).

@@ -4,14 +4,16 @@ and no changes after sending."""
 import datetime
 
 import pytest
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dit_portal.audit.models import AuditEvent
 from messaging.models import Message
 from questionnaires.models import Assignment, Response, RiskFlag
 
-from .factories import phq9_answers
+from .factories import gad7_answers, phq9_answers, send_measure
+from .test_query_counts import MAX_QUERIES, count_queries
 
 
 @pytest.fixture
@@ -253,3 +255,27 @@ def test_the_check_answers_page_is_audited(patient_client, course):
     views = AuditEvent.objects.filter(action="view", object_id=str(response.public_id))
     patient_client.get(_review(intake))
     assert views.count() == 1
+
+
+def test_questionnaire_pages_run_a_fixed_number_of_queries(
+    patient_client, session_soon, course
+):
+    """The PHQ-9 page and saving it, before and after the course has measures
+    sent for seven more sessions."""
+    phq9 = _measure_after_home(patient_client, session_soon, "phq9")
+    answers = {k: str(v) for k, v in phq9_answers(12).items()} | {"action": "save"}
+
+    def counted():
+        page = count_queries(patient_client, _page(phq9, 1))
+        with CaptureQueriesContext(connection) as saving:
+            assert patient_client.post(_page(phq9, 1), answers).status_code == 302
+        return page, len(saving)
+
+    counted()  # the first save makes the draft
+    few = counted()
+    for session in course.sessions.filter(number__in=range(2, 9)):
+        send_measure(session, "phq9", phq9_answers(9))
+        send_measure(session, "gad7", gad7_answers(6))
+    many = counted()
+    assert few == many, f"(page, save) queries: {few} before, {many} after"
+    assert max(many) <= MAX_QUERIES

@@ -9,7 +9,14 @@ class TherapyConfig(AppConfig):
     verbose_name = "Therapy"
 
     def ready(self):
+        from django.db.models.signals import post_save
+
+        from therapy.clinic.context_processors import forget_footer_clinic
+
         checks.register(letter_fonts)
+        post_save.connect(
+            forget_footer_clinic, sender="therapy.Clinic", dispatch_uid="footer"
+        )
 
 
 def letter_fonts(app_configs, **kwargs):

@@ -13,7 +13,12 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
+        from allauth.mfa.signals import authenticator_removed
+
+        from .middleware import forget_totp
+
         checks.register(mfa_keys_in_production, checks.Tags.security, deploy=True)
+        authenticator_removed.connect(forget_totp, dispatch_uid="forget_totp")
         # Invitation tokens out of the loggers that write request paths (Django's
         # "Not Found: <path>", the development server's request lines). A logger's
         # filter rewrites the record before any handler sees it. After LOGGING is

@@ -5,8 +5,6 @@ DejaVu is a Unicode font from Debian's fonts-dejavu-core package (installed by
 Łukasz, Siobhán or Nguyễn print as written. The text is exactly the letter the
 patient reads in the portal, under the clinic's letterhead, aligned left."""
 
-from fpdf import FPDF
-
 from dit_portal.core.timefmt import local
 
 from .letter_font import FONT, font_files
@@ -25,6 +23,11 @@ def pals_line(clinic):
 def letter_pdf(letter, clinic):
     """The letter as PDF bytes: the clinic's letterhead, the date it was shared, the
     patient's name, the three parts of the letter, the therapist's name, and PALS."""
+    # Imported here, not at the top: fpdf2 and fontTools take a third of a second
+    # and tens of MB to import, and only this download needs them, so processes
+    # start without them (tests/test_startup.py).
+    from fpdf import FPDF
+
     course = letter.course
     pdf = FPDF(format="A4")
     for style, path in font_files().items():

@@ -321,6 +321,11 @@ class Session(models.Model):
     def __str__(self):
         return f"Session {self.number}"
 
+    def get_status_display(self):
+        """Django's own, from a dict made once: Django's rebuilds the choices on
+        every call, and the week and diary lists call it once a row."""
+        return STATUS_LABELS.get(self.status, self.status)
+
     @property
     def nhs_code(self):
         return self.NHS_CODES[self.status]
@@ -346,6 +351,9 @@ class Session(models.Model):
         if self.room_id:
             return self.room.name
         return "Video" if self.video_link else ""
+
+
+STATUS_LABELS = dict(Session.Status.choices)
 
 
 class SlotOffer(models.Model):

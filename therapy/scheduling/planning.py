@@ -10,8 +10,6 @@ import enum
 from dataclasses import dataclass
 from functools import lru_cache
 
-import holidays
-
 from dit_portal.core.errors import BookingError
 from dit_portal.core.timefmt import at_wall_time, first_on_or_after, local
 
@@ -83,7 +81,8 @@ class Conflict:
 
 @dataclass
 class Busy:
-    """What is already booked around the planned times, by whom."""
+    """What is already booked around the planned times, by whom: anything with a
+    `start` and an `end` (availability._busy gives rows of just those two)."""
 
     therapist: list
     patient: list
@@ -96,6 +95,10 @@ class Busy:
 @lru_cache(maxsize=32)
 def bank_holidays(year):
     """England's bank holidays for a year, from the `holidays` package (no network)."""
+    # Imported here: the package loads every country's calendars (tens of ms and
+    # several MB), and only planning pages need England's.
+    import holidays
+
     return holidays.country_holidays("GB", subdiv="ENG", years=year)
 
 

@@ -44,8 +44,13 @@ def todo(therapist, now=None):
             )
         )
         .select_related("patient__user", "note")
+        # What the list shows: compiling whole joined rows cost more than the query.
+        .only(
+            "public_id", "number", "start", "end", "status", "patient__user__full_name",
+            "note__public_id", "note__status",
+        )
         .order_by("start")
-    )
+    )  # fmt: skip
     return Todo(
         notes_to_sign=[s.note for s in sessions if not s.is_booked],
         attendance_to_record=[s for s in sessions if s.is_booked],
@@ -56,6 +61,11 @@ def todo(therapist, now=None):
                 status=FocusAgreement.Status.TALK,
             )
             .select_related("course__patient__user")
+            .only(
+                "patient_comment",
+                "course__public_id",
+                "course__patient__user__full_name",
+            )
             .order_by("responded_at")
         ),
         risk_flags=list(questionnaires.open_flags_for(therapist)),
@@ -72,6 +82,12 @@ def todo(therapist, now=None):
                 | ~Q(response__status=Response.Status.SUBMITTED)
             )
             .select_related("session", "course", "patient__user")
+            .only(
+                "code",
+                "session__number",
+                "course__public_id",
+                "patient__user__full_name",
+            )
             .order_by("session__start", "code")
         ),
     )

@@ -9,10 +9,9 @@ from typing import NamedTuple
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncDate
-from django.http import QueryDict
-from django.urls import reverse
 
 from dit_portal.accounts.models import User
+from dit_portal.core.template_tags import fast_reverse
 from dit_portal.core.timefmt import LONDON, day_bounds, local, monday_of
 from patients.models import Patient
 from therapy.models import Course, Room, Session
@@ -130,7 +129,16 @@ def week(monday, *, therapist_id=None, room_id=None, day=None, today):
 def _listed(week_days, therapist, room, day):
     """The sessions of the filter, day by day (only `day` when one is chosen)."""
     first, last = (day, day) if day else (week_days[0], week_days[-1])
-    sessions = Session.objects.between(*day_bounds(first, last)).with_people()
+    # The columns the list shows (with_people's joins load whole rows otherwise).
+    sessions = (
+        Session.objects.between(*day_bounds(first, last))
+        .select_related("room", "therapist", "patient__user")
+        .only(
+            "public_id", "number", "start", "end", "status", "video_link",
+            "therapist_id", "room__name", "therapist__full_name",
+            "patient__public_id", "patient__user__full_name",
+        )
+    )  # fmt: skip
     if therapist:
         sessions = sessions.filter(therapist_id=therapist.pk)
     if room:
@@ -171,16 +179,17 @@ def _summary(monday, week_days, therapists):
 
 
 def week_link(monday, therapist=None, room=None):
-    """The week view's address for the week of `monday`, keeping the filter."""
-    query = QueryDict(mutable=True)
-    query["week"] = monday.isoformat()
+    """The week view's address for the week of `monday`, keeping the filter. (Built
+    as text: a date and integer ids need no quoting, and the summary makes one per
+    therapist and day.)"""
+    query = f"week={monday.isoformat()}"
     if therapist:
-        query["therapist"] = therapist.pk
+        query += f"&therapist={int(therapist.pk)}"
     if room:
-        query["room"] = room.pk
-    return f"{reverse('schedule')}?{query.urlencode()}"
+        query += f"&room={int(room.pk)}"
+    return f"{fast_reverse('schedule')}?{query}"
 
 
 def day_link(day):
     """The whole clinic's sessions on `day`."""
-    return f"{reverse('schedule')}?week={monday_of(day).isoformat()}&day={day}"
+    return f"{fast_reverse('schedule')}?week={monday_of(day).isoformat()}&day={day}"
