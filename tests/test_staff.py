@@ -374,3 +374,47 @@ def test_the_database_keeps_an_active_clinic_admin_too(clinic_admin, therapist):
         second = ClinicAdminFactory()
         cursor.execute(deactivate, [clinic_admin.pk])  # another is left: allowed
         refused(cursor, "DELETE FROM accounts_user WHERE id = %s", [second.pk])
+
+
+def test_a_handed_over_patients_record_leaves_the_former_therapist(
+    client, clock, clinic, clinic_admin, course, therapist, other_therapist
+):
+    """Hazard H18: after a hand-over the former therapist can no longer open the
+    patient's record, sessions, notes or risk flag, and the new therapist has them
+    all, the open flag at the top of their caseload, so nothing is left unanswered."""
+    from questionnaires.models import RiskFlag
+    from therapy.notes import services as notes
+
+    from .factories import phq9_answers, send_measure
+    from .focus_helpers import begin_session
+
+    send_measure(course.sessions.get(number=1), "phq9", phq9_answers(12, item9=2))
+    flag = RiskFlag.objects.get()
+    begin_session(clock, course, 1)
+    note = notes.start_note(
+        course.sessions.get(number=1), by=therapist, relationships="Met her sister."
+    )
+    admin = Client()
+    sign_in_staff(admin, clinic_admin)
+    admin.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    response = admin.post(
+        reverse("hand_over", args=[therapist.pk]),
+        {"patient": course.patient.public_id, "to_therapist": other_therapist.pk},
+    )
+    assert response.status_code == 302
+    urls = [
+        reverse("patient_detail", args=[course.patient.public_id]),
+        reverse("course_timeline", args=[course.public_id]),
+        reverse("note_detail", args=[note.public_id]),
+        reverse("risk_flag", args=[flag.public_id]),
+    ]
+
+    client.force_login(therapist)
+    assert [client.get(url).status_code for url in urls] == [404, 404, 404, 404]
+    assert "Alice Patient" not in client.get(reverse("caseload")).content.decode()
+
+    client.force_login(other_therapist)
+    assert [client.get(url).status_code for url in urls] == [200, 200, 200, 200]
+    caseload = client.get(reverse("caseload")).content.decode()
+    assert "Risk flags to acknowledge" in caseload
+    assert reverse("risk_flag", args=[flag.public_id]) in caseload
