@@ -172,6 +172,18 @@ def test_changes_to_who_can_sign_in_ask_for_a_recent_sign_in(
     assert other_therapist.is_active
 
 
+def test_resetting_two_factor_asks_for_a_recent_sign_in_too(
+    client, clinic, clinic_admin, other_therapist
+):
+    """A stolen admin session cannot strip another account's second factor."""
+    client.force_login(clinic_admin)  # a session without a recent sign-in
+    response = client.post(reverse("reset_staff_mfa", args=[other_therapist.pk]))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_reauthenticate"))
+    assert Authenticator.objects.filter(user=other_therapist).exists()
+    assert not Message.objects.filter(recipient=other_therapist).exists()
+
+
 def test_deactivated_staff_are_signed_out_and_cannot_sign_in(
     admin_client, clinic_admin, other_therapist
 ):
