@@ -48,3 +48,24 @@ def test_an_address_the_clinic_corrects_is_used_for_the_next_reminder(course):
     user.email = "corrected@example.test"
     user.save(update_fields=["email"])
     assert send(first_reminder(course)).to == ["corrected@example.test"]
+
+
+def test_a_new_address_gets_reminders_only_once_its_owner_confirms_it(
+    course, clinic_admin
+):
+    """Hazard H19: an address the clinic typed (perhaps wrongly, perhaps someone
+    else's) hears nothing about the therapy until its owner confirms it by the link
+    sent there; until then the reminders go to the address the patient confirmed."""
+    from dit_portal.accounts import services as accounts
+
+    user = course.patient.user
+    assert user.email == "alice@example.test"
+    token = accounts.request_email_change(
+        user, "Alice.New@Example.test", by=clinic_admin
+    )
+    first, second = Message.objects.filter(
+        course=course, kind=Message.Kind.REMINDER
+    ).order_by("due_at")[:2]
+    assert send(first).to == ["alice@example.test"]
+    accounts.confirm_email_change(token)
+    assert send(second).to == ["alice.new@example.test"]

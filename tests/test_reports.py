@@ -359,3 +359,41 @@ def test_csv_cells_that_look_like_formulas_are_text(world, client):
     rows = read_csv(response)
     names = [row[1] for row in rows if row[0] == "therapist"]
     assert names == ['\'=HYPERLINK("http://x.test","Ann")', "Ben Brown"]
+
+
+def test_the_report_judges_a_course_as_its_discharge_page_does(clock, course):
+    """Hazard H09: the outcomes report reuses the course's own outcome rules, so a
+    course is never recovered on its discharge page and not in the report. PHQ-9 16,
+    20, then 9; GAD-7 9 then 9; six attended, one not attended: PHQ-9 fell by 7
+    (reliable improvement), but GAD-7 9 is still at caseness (not recovered)."""
+    from therapy.ending import discharge, selectors
+    from therapy.models import Course, Session
+    from therapy.scheduling import services
+
+    from .factories import gad7_answers, phq9_answers, send_measure
+    from .focus_helpers import begin_session
+
+    sessions = {s.number: s for s in course.sessions.all()}
+    send_measure(sessions[1], "phq9", phq9_answers(16))
+    send_measure(sessions[1], "gad7", gad7_answers(9))
+    send_measure(sessions[3], "phq9", phq9_answers(20))
+    send_measure(sessions[7], "phq9", phq9_answers(9))
+    send_measure(sessions[7], "gad7", gad7_answers(9))
+    begin_session(clock, course, 8)
+    for number in range(1, 8):
+        status = (
+            Session.Status.DID_NOT_ATTEND if number == 2 else Session.Status.ATTENDED
+        )
+        services.record_attendance(sessions[number], status, by=course.therapist)
+    discharge.discharge_course(
+        course, by=course.therapist, status=Course.Status.COMPLETED
+    )
+
+    page = selectors.for_course(course)
+    (row,) = outcomes.course_outcomes(Course.objects.filter(pk=course.pk)).values()
+    assert row.measured == 3
+    assert row.outcome == page
+    assert (page.attended, page.phq9_first, page.phq9_last) == (6, 16, 9)
+    assert (page.gad7_first, page.gad7_last) == (9, 9)
+    assert (page.case_at_start, page.recovered) == (True, False)
+    assert (page.reliable_improvement, page.reliable_deterioration) == (True, False)

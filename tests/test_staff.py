@@ -172,6 +172,18 @@ def test_changes_to_who_can_sign_in_ask_for_a_recent_sign_in(
     assert other_therapist.is_active
 
 
+def test_resetting_two_factor_asks_for_a_recent_sign_in_too(
+    client, clinic, clinic_admin, other_therapist
+):
+    """A stolen admin session cannot strip another account's second factor."""
+    client.force_login(clinic_admin)  # a session without a recent sign-in
+    response = client.post(reverse("reset_staff_mfa", args=[other_therapist.pk]))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_reauthenticate"))
+    assert Authenticator.objects.filter(user=other_therapist).exists()
+    assert not Message.objects.filter(recipient=other_therapist).exists()
+
+
 def test_deactivated_staff_are_signed_out_and_cannot_sign_in(
     admin_client, clinic_admin, other_therapist
 ):
@@ -374,3 +386,47 @@ def test_the_database_keeps_an_active_clinic_admin_too(clinic_admin, therapist):
         second = ClinicAdminFactory()
         cursor.execute(deactivate, [clinic_admin.pk])  # another is left: allowed
         refused(cursor, "DELETE FROM accounts_user WHERE id = %s", [second.pk])
+
+
+def test_a_handed_over_patients_record_leaves_the_former_therapist(
+    client, clock, clinic, clinic_admin, course, therapist, other_therapist
+):
+    """Hazard H18: after a hand-over the former therapist can no longer open the
+    patient's record, sessions, notes or risk flag, and the new therapist has them
+    all, the open flag at the top of their caseload, so nothing is left unanswered."""
+    from questionnaires.models import RiskFlag
+    from therapy.notes import services as notes
+
+    from .factories import phq9_answers, send_measure
+    from .focus_helpers import begin_session
+
+    send_measure(course.sessions.get(number=1), "phq9", phq9_answers(12, item9=2))
+    flag = RiskFlag.objects.get()
+    begin_session(clock, course, 1)
+    note = notes.start_note(
+        course.sessions.get(number=1), by=therapist, relationships="Met her sister."
+    )
+    admin = Client()
+    sign_in_staff(admin, clinic_admin)
+    admin.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    response = admin.post(
+        reverse("hand_over", args=[therapist.pk]),
+        {"patient": course.patient.public_id, "to_therapist": other_therapist.pk},
+    )
+    assert response.status_code == 302
+    urls = [
+        reverse("patient_detail", args=[course.patient.public_id]),
+        reverse("course_timeline", args=[course.public_id]),
+        reverse("note_detail", args=[note.public_id]),
+        reverse("risk_flag", args=[flag.public_id]),
+    ]
+
+    client.force_login(therapist)
+    assert [client.get(url).status_code for url in urls] == [404, 404, 404, 404]
+    assert "Alice Patient" not in client.get(reverse("caseload")).content.decode()
+
+    client.force_login(other_therapist)
+    assert [client.get(url).status_code for url in urls] == [200, 200, 200, 200]
+    caseload = client.get(reverse("caseload")).content.decode()
+    assert "Risk flags to acknowledge" in caseload
+    assert reverse("risk_flag", args=[flag.public_id]) in caseload
