@@ -2,15 +2,17 @@
 
     make bench   (or: DATABASE_URL=... REDIS_URL=... .venv/bin/python -u bench/dispatch.py)
 
-Creates (and afterwards drops) its own PostgreSQL database, `bench_dit_portal`, next
-to the one DATABASE_URL names; publishes to a queue of its own on REDIS_URL (use a
+Creates (and afterwards drops) its own PostgreSQL database, `bench_dit_portal` or
+--database / BENCH_DATABASE_NAME, next to the one DATABASE_URL names; publishes to a queue of its own on REDIS_URL (use a
 Redis database no test run flushes: `make bench` uses database 6); emails go
 to files in a temporary directory. Prints the dispatch time, the send rate and the
-EXPLAIN of the dispatcher's claim query. Not part of `make test`.
+EXPLAIN of the dispatcher's claim query. Not part of `make test`. A harness calls
+`run(count)` (a dict: rate, seconds, sent, ...), or runs this with --json.
 """
 
 import argparse
 import datetime
+import json
 import os
 import subprocess
 import sys
@@ -107,21 +109,16 @@ def explain_claim():
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=5000)
-    parser.add_argument("--concurrency", type=int, default=1)
-    parser.add_argument("--keep", action="store_true", help="keep the database")
-    args = parser.parse_args()
-
+def measure(count, concurrency=1, database="bench_dit_portal", keep=False):
+    """The benchmark proper, in this process (which it sets up for Django): returns
+    what `run` returns. Call it from a fresh process; `run` makes one."""
     admin_url = os.environ.get("DATABASE_URL")
     if not admin_url or not admin_url.startswith("postgres"):
         sys.exit("Set DATABASE_URL to a PostgreSQL server (and REDIS_URL to Redis).")
     if not os.environ.get("REDIS_URL"):
         sys.exit("Set REDIS_URL to a Redis server.")
-    name = "bench_dit_portal"
-    recreate_database(admin_url, name)
-    os.environ["DATABASE_URL"] = bench_database_url(admin_url, name)
+    recreate_database(admin_url, database)
+    os.environ["DATABASE_URL"] = bench_database_url(admin_url, database)
     queue = f"bench-{uuid.uuid4().hex[:8]}"
     os.environ["CELERY_QUEUE"] = queue
     mail_dir = Path(tempfile.mkdtemp(prefix="dit-bench-"))
@@ -131,6 +128,7 @@ def main():
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
 
     from messaging import outbox
@@ -139,12 +137,12 @@ def main():
     worker = None
     try:
         call_command("migrate", verbosity=0)
-        make_reminders(args.count)
-        print(f"{args.count} due reminders in PostgreSQL ({name}).")
+        make_reminders(count)
+        print(f"{count} due reminders in PostgreSQL ({database}).")
         worker = subprocess.Popen(  # noqa: S603 - our own command line
             [
                 sys.executable, "-m", "celery", "-A", "dit_portal", "worker",
-                "-Q", queue, f"--concurrency={args.concurrency}",
+                "-Q", queue, f"--concurrency={concurrency}",
                 "--without-heartbeat", "--without-mingle", "--without-gossip",
                 "--loglevel=WARNING",
             ],
@@ -158,7 +156,7 @@ def main():
         print(f"Dispatch claimed and enqueued {handed} rows in {dispatched:.2f} s.")
         last_dispatch = started
         while Message.objects.outstanding().exists():
-            time.sleep(0.2)
+            time.sleep(0.05)
             if time.monotonic() - last_dispatch > 60:  # what beat would do
                 outbox.dispatch()
                 last_dispatch = time.monotonic()
@@ -167,9 +165,9 @@ def main():
         elapsed = time.monotonic() - started
         sent = Message.objects.filter(status="sent").count()
         print(
-            f"Sent {sent} of {args.count} with one worker "
-            f"(concurrency {args.concurrency}) in {elapsed:.1f} s: "
-            f"{sent / elapsed:.0f} messages a second."
+            f"Sent {sent} of {count} with one worker "
+            f"(concurrency {concurrency}, batches of {settings.MESSAGE_SEND_BATCH}) "
+            f"in {elapsed:.1f} s: {sent / elapsed:.0f} messages a second."
         )
         emails = sum(
             p.read_text().count("X-Portal-Message:")
@@ -180,10 +178,18 @@ def main():
         Message.objects.filter(pk__in=Message.objects.values("pk")[:25]).update(
             status="pending", enqueued_at=None
         )
-        print(
-            f"\nEXPLAIN of the periodic claim query ({args.count} sent rows, 25 due):"
-        )
+        print(f"\nEXPLAIN of the periodic claim query ({count} sent rows, 25 due):")
         print(explain_claim())
+        return {
+            "count": count,
+            "sent": sent,
+            "emails": emails,
+            "seconds": round(elapsed, 2),
+            "rate": round(sent / elapsed, 1),
+            "dispatch_seconds": round(dispatched, 2),
+            "concurrency": concurrency,
+            "batch": settings.MESSAGE_SEND_BATCH,
+        }
     finally:
         if worker is not None:
             worker.terminate()
@@ -199,8 +205,49 @@ def main():
         from django.db import connections
 
         connections.close_all()
-        if not args.keep:
-            drop_database(admin_url, name)
+        if not keep:
+            drop_database(admin_url, database)
+
+
+def run(count=5000, concurrency=1, database=None, env=None):
+    """For a harness: the benchmark in a process of its own (it sets up Django for
+    the bench database), returning {"rate", "seconds", "sent", "emails", "count",
+    "dispatch_seconds", "concurrency", "batch"}. DATABASE_URL and REDIS_URL come
+    from `env` or this process's environment; its output goes to stderr."""
+    command = [sys.executable, "-u", str(Path(__file__).resolve()), "--json"]
+    command += [f"--count={count}", f"--concurrency={concurrency}"]
+    if database:
+        command.append(f"--database={database}")
+    done = subprocess.run(  # noqa: S603 - our own command line
+        command,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=5000)
+    parser.add_argument("--concurrency", type=int, default=1)
+    parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument(
+        "--database",
+        default=os.environ.get("BENCH_DATABASE_NAME", "bench_dit_portal"),
+        help="the database to create and drop (env BENCH_DATABASE_NAME)",
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="report on stderr, JSON result on stdout"
+    )
+    args = parser.parse_args()
+    if args.json:
+        report, sys.stdout = sys.stdout, sys.stderr
+    result = measure(args.count, args.concurrency, args.database, args.keep)
+    if args.json:
+        print(json.dumps(result), file=report)
 
 
 if __name__ == "__main__":
