@@ -187,11 +187,8 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "celery")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Celery's Django fixup closes the database connection before and after every task
-# unless this is set (a new connection cost ~20 ms a task); with it, the fixup closes
-# it every 500 tasks (it counts twice a task), and dit_portal/celery.py checks it
-# before each task as Django does before each request (CONN_MAX_AGE, and
-# CONN_HEALTH_CHECKS: a PostgreSQL restart costs the next task a reconnect).
+# Workers keep their database connection between tasks (Celery's fixup would close it
+# around each): dit_portal/celery.py checks it before each task instead.
 CELERY_DB_REUSE_MAX = 1000
 # A worker that loses the broker keeps trying to reconnect, for as long as the outage
 # lasts (Celery's default gives up after 100 tries, about 50 minutes, and exits), both
@@ -322,12 +319,11 @@ else:
         }
     }
 
-# Messages (messaging/outbox.py): attempts before a message is shown as failed, and
-# SMS through GOV.UK Notify, off unless a key and a template id are set. The template
-# holds one placeholder, ((body)); NOTIFY_SMS_TEMPLATES can give a kind its own
-# template ("reminder=<id>,welcome=<id>").
+# Messages (messaging/outbox.py): attempts before a message is shown as failed, rows per
+# send task (MESSAGE_SEND_BATCH), and SMS through GOV.UK Notify, off unless a key and a
+# template id are set. The template holds one placeholder, ((body));
+# NOTIFY_SMS_TEMPLATES can give a kind its own template ("reminder=<id>,welcome=<id>").
 MESSAGE_MAX_ATTEMPTS = int(env("MESSAGE_MAX_ATTEMPTS", "5"))
-# Due messages go to workers in batches of this many: one task, one mail connection.
 MESSAGE_SEND_BATCH = int(env("MESSAGE_SEND_BATCH", "100"))
 NOTIFY_API_KEY = env("NOTIFY_API_KEY")
 NOTIFY_BASE_URL = env("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")

@@ -22,20 +22,20 @@
 
 Never left, or may have left. A worker that dies leaves the rows it claimed
 "sending"; at most one of them has the mark and no outcome (messaging/sending.py
-commits once a message). Without the handover mark, nothing was handed to a mail server or Notify: after
-NEVER_LEFT_AFTER the dispatcher puts it back to pending and hands it out again in
-the same run, to be sent once (the claim already counted the attempt). With the mark, it may have arrived: it
-is never sent again automatically; after STUCK_AFTER the dispatcher marks it failed
-with a note saying so, for an admin to check before resending. We chose this over
-at-least-once because a duplicate reminder to a mental-health patient is worse than
-a visible failure.
+commits once a message). Without the handover mark, nothing was handed to a mail
+server or Notify: after NEVER_LEFT_AFTER the dispatcher puts it back to pending and
+hands it out again in the same run, to be sent once (the claim already counted the
+attempt). With the mark, it may have arrived: it is never sent again automatically;
+after STUCK_AFTER the dispatcher marks it failed with a note saying so, for an admin
+to check before resending. We chose this over at-least-once because a duplicate
+reminder to a mental-health patient is worse than a visible failure.
 
 The window that remains: the mark is committed before the message is given to the
-mail server (or the Notify request made), so a worker that dies after the mark but before the
-server accepted the message is shown as "may have arrived" although it did not. The
-mark cannot come later: the moment a server accepts a message is inside its reply,
-and no commit can sit between that and the message having left. The window holds
-only the row lock, the connection and the outcome; the checks and the composing
+mail server (or the Notify request made), so a worker that dies after the mark but
+before the server accepted the message is shown as "may have arrived" although it did
+not. The mark cannot come later: the moment a server accepts a message is inside its
+reply, and no commit can sit between that and the message having left. The window
+holds only the row lock, the connection and the outcome; the checks and the composing
 come before it.
 """
 
