@@ -95,6 +95,24 @@ def make_reminders(count):
     return sessions
 
 
+def cpu_seconds(pid):
+    """User + system CPU time of a process and its children still running (the
+    worker's pool process does the sending), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pids = [pid]
+    while pids:
+        current = pids.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            children = Path(f"/proc/{current}/task/{current}/children").read_text()
+        except OSError:
+            continue
+        pids.extend(int(child) for child in children.split())
+    return total
+
+
 def explain_claim():
     from django.db import connection, transaction
     from django.utils import timezone
@@ -134,6 +152,7 @@ def measure(count, concurrency=1, database="bench_dit_portal", keep=False):
     from messaging import outbox
     from messaging.models import Message
 
+    batch = getattr(settings, "MESSAGE_SEND_BATCH", 1)  # 1: before batches
     worker = None
     try:
         call_command("migrate", verbosity=0)
@@ -150,6 +169,7 @@ def measure(count, concurrency=1, database="bench_dit_portal", keep=False):
             env=os.environ.copy(),
         )  # fmt: skip
         time.sleep(3)  # let the worker connect
+        cpu_before = cpu_seconds(worker.pid)
         started = time.monotonic()
         handed = outbox.dispatch()
         dispatched = time.monotonic() - started
@@ -163,11 +183,14 @@ def measure(count, concurrency=1, database="bench_dit_portal", keep=False):
             if time.monotonic() - started > 900:
                 sys.exit("Gave up after 15 minutes.")
         elapsed = time.monotonic() - started
+        worker_cpu = cpu_seconds(worker.pid) - cpu_before
         sent = Message.objects.filter(status="sent").count()
         print(
             f"Sent {sent} of {count} with one worker "
-            f"(concurrency {concurrency}, batches of {settings.MESSAGE_SEND_BATCH}) "
-            f"in {elapsed:.1f} s: {sent / elapsed:.0f} messages a second."
+            f"(concurrency {concurrency}, batches of {getattr(settings, 'MESSAGE_SEND_BATCH', 1)}) "
+            f"in {elapsed:.1f} s: {sent / elapsed:.0f} messages a second; "
+            f"worker CPU {1000 * worker_cpu / max(sent, 1):.1f} ms a message "
+            f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)."
         )
         emails = sum(
             p.read_text().count("X-Portal-Message:")
@@ -187,8 +210,10 @@ def measure(count, concurrency=1, database="bench_dit_portal", keep=False):
             "seconds": round(elapsed, 2),
             "rate": round(sent / elapsed, 1),
             "dispatch_seconds": round(dispatched, 2),
+            "worker_cpu_ms_per_message": round(1000 * worker_cpu / max(sent, 1), 2),
+            "load_average": round(os.getloadavg()[0], 1),
             "concurrency": concurrency,
-            "batch": settings.MESSAGE_SEND_BATCH,
+            "batch": batch,
         }
     finally:
         if worker is not None:
@@ -212,7 +237,8 @@ def measure(count, concurrency=1, database="bench_dit_portal", keep=False):
 def run(count=5000, concurrency=1, database=None, env=None):
     """For a harness: the benchmark in a process of its own (it sets up Django for
     the bench database), returning {"rate", "seconds", "sent", "emails", "count",
-    "dispatch_seconds", "concurrency", "batch"}. DATABASE_URL and REDIS_URL come
+    "dispatch_seconds", "worker_cpu_ms_per_message", "load_average", "concurrency",
+    "batch"}. DATABASE_URL and REDIS_URL come
     from `env` or this process's environment; its output goes to stderr."""
     command = [sys.executable, "-u", str(Path(__file__).resolve()), "--json"]
     command += [f"--count={count}", f"--concurrency={concurrency}"]
