@@ -187,7 +187,7 @@ def measure(count, concurrency=1, database="bench_dit_portal", keep=False):
         sent = Message.objects.filter(status="sent").count()
         print(
             f"Sent {sent} of {count} with one worker "
-            f"(concurrency {concurrency}, batches of {getattr(settings, 'MESSAGE_SEND_BATCH', 1)}) "
+            f"(concurrency {concurrency}, batches of {batch}) "
             f"in {elapsed:.1f} s: {sent / elapsed:.0f} messages a second; "
             f"worker CPU {1000 * worker_cpu / max(sent, 1):.1f} ms a message "
             f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)."
@@ -238,8 +238,8 @@ def run(count=5000, concurrency=1, database=None, env=None):
     """For a harness: the benchmark in a process of its own (it sets up Django for
     the bench database), returning {"rate", "seconds", "sent", "emails", "count",
     "dispatch_seconds", "worker_cpu_ms_per_message", "load_average", "concurrency",
-    "batch"}. DATABASE_URL and REDIS_URL come
-    from `env` or this process's environment; its output goes to stderr."""
+    "batch"}. DATABASE_URL and REDIS_URL come from `env` or this process's
+    environment; its report goes to stderr."""
     command = [sys.executable, "-u", str(Path(__file__).resolve()), "--json"]
     command += [f"--count={count}", f"--concurrency={concurrency}"]
     if database:
