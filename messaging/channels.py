@@ -10,10 +10,10 @@ attention."""
 
 import contextlib
 import datetime
-from email import policy as email_policy
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from email import policy as email_policy
 from email.headerregistry import HeaderRegistry
 
 from django.apps import apps

@@ -24,7 +24,7 @@ import logging
 from collections import defaultdict
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -45,6 +45,45 @@ OUTCOME_FIELDS = [
     "email_sent_at",
     "sms_sent_at",
 ]
+
+
+class Statements:
+    """The three statements every message runs (mark, lock, outcome) as SQL built
+    once a batch: building them with the ORM took about 1.5 ms of CPU a message, a
+    quarter of all a message took. Each applies only while the row is
+    "sending" under this worker's claim (any claim if `claimed` is None)."""
+
+    # S608: the names come from the model's _meta, the values are parameters.
+    def __init__(self, claimed):
+        table = Message._meta.db_table
+        ours = "id = %s AND status = %s" + (" AND claimed_at = %s" if claimed else "")
+        self.claim_params = [Message.Status.SENDING.value] + (
+            [claimed] if claimed else []
+        )
+        column = {f: Message._meta.get_field(f).column for f in OUTCOME_FIELDS}
+        assignments = ", ".join(f"{column[field]} = %s" for field in OUTCOME_FIELDS)
+        self.mark_sql = f"UPDATE {table} SET channels = %s, handed_over_at = %s"  # noqa: S608
+        self.mark_sql += f" WHERE {ours}"
+        self.lock_sql = f"SELECT 1 FROM {table} WHERE {ours} FOR UPDATE"  # noqa: S608
+        self.outcome_sql = f"UPDATE {table} SET {assignments} WHERE {ours}"  # noqa: S608
+
+    def _run(self, sql, params):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.rowcount
+
+    def mark(self, message):
+        """The handover mark, written only if the row is still ours."""
+        values = [message.channels, message.handed_over_at]
+        return self._run(self.mark_sql, [*values, message.pk, *self.claim_params]) == 1
+
+    def lock(self, message):
+        """The row lock a cancel or move waits for; False if it is not ours now."""
+        return self._run(self.lock_sql, [message.pk, *self.claim_params]) == 1
+
+    def record(self, message):
+        values = [getattr(message, field) for field in OUTCOME_FIELDS]
+        return self._run(self.outcome_sql, [*values, message.pk, *self.claim_params])
 
 
 def claim(pks, now, handed_out=None):
@@ -173,19 +212,20 @@ def send_each(to_send, claimed, clinic, transport, now):
     next unmarked (it has not)."""
     outcomes = {}
     queue = iter(to_send)
+    rows = Statements(claimed)
     with transaction.atomic():
-        current = mark_next(queue, claimed, clinic, now, outcomes)
+        current = mark_next(queue, rows, clinic, now, outcomes)
     while current is not None:
         with transaction.atomic():
             message, wanted, composed = current
             outcomes[message.pk] = send_one(
-                message, wanted, composed, claimed, clinic, transport
+                message, wanted, composed, rows, clinic, transport
             )
-            current = mark_next(queue, claimed, clinic, now, outcomes)
+            current = mark_next(queue, rows, clinic, now, outcomes)
     return outcomes
 
 
-def mark_next(queue, claimed, clinic, now, outcomes):
+def mark_next(queue, rows, clinic, now, outcomes):
     """Compose the next message still ours and write its handover mark into the
     current transaction. Returns (message, channels, composed), or None at the end.
     A message that cannot be composed is tried again later, like a failed send; a
@@ -201,30 +241,24 @@ def mark_next(queue, claimed, clinic, now, outcomes):
                 message.pk,
                 type(error).__name__,
             )
-            outcomes[message.pk] = retry_later(message, claimed, error)
+            outcomes[message.pk] = retry_later(message, rows, error)
             continue
         message.channels = ", ".join(wanted)
         message.handed_over_at = timezone.now()
-        if still_ours([message.pk], claimed).update(
-            channels=message.channels, handed_over_at=message.handed_over_at
-        ):
+        if rows.mark(message):
             return message, wanted, composed
         outcomes[message.pk] = "cancelled"  # since the claim: nothing was marked
     return None
 
 
-def retry_later(message, claimed, error):
+def retry_later(message, rows, error):
     outcome = record_outcome(message, [f"compose: {type(error).__name__}"])
-    still_ours([message.pk], claimed).update(
-        **{field: getattr(message, field) for field in OUTCOME_FIELDS}
-    )
-    return outcome
+    return outcome if rows.record(message) else "cancelled"
 
 
-def send_one(message, wanted, composed, claimed, clinic, transport):
+def send_one(message, wanted, composed, rows, clinic, transport):
     """Lock the row, send it by each channel not yet done, record the outcome."""
-    locked = still_ours([message.pk], claimed).select_for_update().values_list("pk")
-    if not locked.first():  # cancelled between the mark and the send: never left
+    if not rows.lock(message):  # cancelled between the mark and the send: never left
         return "cancelled"
     errors, permanent = [], False
     for channel in wanted:
@@ -240,7 +274,7 @@ def send_one(message, wanted, composed, claimed, clinic, transport):
         else:
             setattr(message, done_field, timezone.now())
     outcome = record_outcome(message, errors, permanent)
-    message.save(update_fields=OUTCOME_FIELDS)
+    rows.record(message)  # the row is locked: it is still ours
     return outcome
 
 
