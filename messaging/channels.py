@@ -208,6 +208,8 @@ def quick(policy):
 
 
 class PortalEmail(EmailMultiAlternatives):
+    """Django's email, built with the header classes made once (`quick`)."""
+
     def message(self, *, policy=email_policy.default):
         return super().message(policy=quick(policy))
 
