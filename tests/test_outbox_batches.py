@@ -81,6 +81,28 @@ def test_a_message_that_fails_in_a_batch_does_not_stop_the_others_and_is_retried
     assert (row.status, row.attempts) == ("sent", 2)
 
 
+def test_a_batch_of_texts_goes_over_one_notify_connection(
+    clinic, patient, therapist, settings
+):
+    from .notify_standin import API_KEY, TEMPLATE_ID, notify_standin
+
+    patient.email_reminders, patient.sms_reminders = False, True
+    patient.phone = "07700 900982"
+    patient.save()
+    pks = due_reminders(patient, therapist, 3)
+    handed_out = hand_out(pks)
+    with notify_standin() as notify:
+        settings.NOTIFY_API_KEY = API_KEY
+        settings.NOTIFY_SMS_TEMPLATE_ID = TEMPLATE_ID
+        settings.NOTIFY_BASE_URL = notify.url
+        assert outbox.send_batch(pks, handed_out=handed_out) == dict.fromkeys(
+            pks, "sent"
+        )
+    references = sorted(r["json"]["reference"] for r in notify.requests)
+    assert references == sorted(f"message-{pk}" for pk in pks)
+    assert notify.connections == 1
+
+
 @pytest.mark.django_db(transaction=True)
 def test_dispatch_hands_out_one_task_per_batch(clinic, patient, therapist, settings):
     settings.MESSAGE_SEND_BATCH = 2
