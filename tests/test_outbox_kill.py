@@ -4,9 +4,10 @@ everything drained.
 
 Every reminder goes out exactly once, except one whose handover had begun when its
 worker died: that one may have arrived, so it is not sent again but shown to admins
-as failed, "it may have arrived" (at most one per kill, and usually none). A reminder
-whose worker died before the handover (while composing, say) provably never left:
-the dispatcher's sweep puts it back and the next worker sends it, once."""
+as failed, "it may have arrived" (at most one per kill: while a batch is being
+sent, one of its messages is always between its mark and its outcome). The rest of
+the batch the worker had claimed provably never left: the dispatcher's sweep puts
+it back and the next worker sends it, once."""
 
 import datetime
 import random
