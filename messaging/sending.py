@@ -1,16 +1,18 @@
 """Sending a batch of claimed outbox rows (messaging/outbox.py claims them).
 
-A batch is read with one joined select (recipient, patient, session, room, course),
-checked with one query for the reminders a later one overtakes, and sent over one
-mail connection and one Notify client (channels.Transport), with the clinic loaded
-once. What a batch cannot share is the handover mark: each message commits its own
-before it goes (see outbox.py, "Never left, or may have left").
+A batch is read with one joined select (recipient, patient, session, room,
+course), checked with one query for the reminders a shorter-lead one overtakes, and
+sent over one mail connection and one Notify client (channels.Transport), with the
+clinic loaded once. What a batch cannot share is the handover mark: each message
+commits its own before it goes (see outbox.py, "Never left, or may have left").
 
 One commit a message. The transaction that sends message i locks its row (a cancel
 or move waits for a send under way, or stops it before it starts), records how it
-went, and also carries the handover mark of message i+1, composed beforehand:
+went, then composes message i+1 and carries its handover mark:
 
     mark 1 | lock 1, send 1, record 1, mark 2 | lock 2, send 2, record 2, mark 3 | ...
+
+(Statements holds these three statements' SQL, built once a batch.)
 
 A worker killed anywhere leaves at most one row marked and not recorded (it may
 have arrived: never sent again by itself); the batch's other rows are recorded, or
@@ -63,12 +65,13 @@ class Statements:
             self.claim_params.append(self.prep("claimed_at", claimed))
         column = {f: Message._meta.get_field(f).column for f in OUTCOME_FIELDS}
         assignments = ", ".join(f"{column[field]} = %s" for field in OUTCOME_FIELDS)
-        self.mark_sql = f"UPDATE {table} SET channels = %s, handed_over_at = %s"  # noqa: S608
-        self.mark_sql += f" WHERE {ours}"
+        marks = "channels = %s, handed_over_at = %s"
+        self.mark_sql = f"UPDATE {table} SET {marks} WHERE {ours}"  # noqa: S608
         self.lock_sql = f"SELECT 1 FROM {table} WHERE {ours}"  # noqa: S608
-        if connection.features.has_select_for_update:  # not SQLite (embedded mode)
+        if connection.features.has_select_for_update:  # not on SQLite (embedded)
             self.lock_sql += " FOR UPDATE"
-        self.outcome_sql = f"UPDATE {table} SET {assignments} WHERE {ours}"  # noqa: S608
+        sql = f"UPDATE {table} SET {assignments} WHERE {ours}"  # noqa: S608
+        self.outcome_sql = sql
 
     @staticmethod
     def prep(field, value):
