@@ -2,11 +2,12 @@
 
     make bench   (or: DATABASE_URL=... REDIS_URL=... .venv/bin/python -u bench/dispatch.py)
 
-Creates (and afterwards drops) its own PostgreSQL database, `bench_dit_portal`, next
-to the one DATABASE_URL names; publishes to a queue of its own on REDIS_URL (use a
+Creates (and afterwards drops) its own PostgreSQL database, `bench_dit_portal` or
+--database / BENCH_DATABASE_NAME, next to the one DATABASE_URL names; publishes to a queue of its own on REDIS_URL (use a
 Redis database no test run flushes: `make bench` uses database 6); emails go
 to files in a temporary directory. Prints the dispatch time, the send rate and the
-EXPLAIN of the dispatcher's claim query. Not part of `make test`.
+EXPLAIN of the dispatcher's claim query. Not part of `make test`. A harness calls
+`run(count)` (a dict: rate, seconds, sent, ...), or runs this with --json.
 """
 
 import argparse
@@ -94,6 +95,24 @@ def make_reminders(count):
     return sessions
 
 
+def cpu_seconds(pid):
+    """User + system CPU time of a process and its children still running (the
+    worker's pool process does the sending), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pids = [pid]
+    while pids:
+        current = pids.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            children = Path(f"/proc/{current}/task/{current}/children").read_text()
+        except OSError:
+            continue
+        pids.extend(int(child) for child in children.split())
+    return total
+
+
 def explain_claim():
     from django.db import connection, transaction
     from django.utils import timezone
@@ -108,33 +127,16 @@ def explain_claim():
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=5000)
-    parser.add_argument("--concurrency", type=int, default=1)
-    parser.add_argument("--keep", action="store_true", help="keep the database")
-    parser.add_argument("--database", default="bench_dit_portal")
-    parser.add_argument("--json", help="also write the result to this JSON file")
-    args = parser.parse_args()
-    rate = run(args)
-    if args.json:
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(json.dumps(rate))
-    return rate
-
-
-def run(args):
-    """Dispatch and send `args.count` reminders; return what was measured (the
-    harness, bench/pages.py, reads it as JSON)."""
-
+def measure(count, concurrency=1, database="bench_dit_portal", keep=False):
+    """The benchmark proper, in this process (which it sets up for Django): returns
+    what `run` returns. Call it from a fresh process; `run` makes one."""
     admin_url = os.environ.get("DATABASE_URL")
     if not admin_url or not admin_url.startswith("postgres"):
         sys.exit("Set DATABASE_URL to a PostgreSQL server (and REDIS_URL to Redis).")
     if not os.environ.get("REDIS_URL"):
         sys.exit("Set REDIS_URL to a Redis server.")
-    name = args.database
-    recreate_database(admin_url, name)
-    os.environ["DATABASE_URL"] = bench_database_url(admin_url, name)
+    recreate_database(admin_url, database)
+    os.environ["DATABASE_URL"] = bench_database_url(admin_url, database)
     queue = f"bench-{uuid.uuid4().hex[:8]}"
     os.environ["CELERY_QUEUE"] = queue
     mail_dir = Path(tempfile.mkdtemp(prefix="dit-bench-"))
@@ -144,20 +146,22 @@ def run(args):
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
 
     from messaging import outbox
     from messaging.models import Message
 
+    batch = getattr(settings, "MESSAGE_SEND_BATCH", 1)  # 1: before batches
     worker = None
     try:
         call_command("migrate", verbosity=0)
-        make_reminders(args.count)
-        print(f"{args.count} due reminders in PostgreSQL ({name}).")
+        make_reminders(count)
+        print(f"{count} due reminders in PostgreSQL ({database}).")
         worker = subprocess.Popen(  # noqa: S603 - our own command line
             [
                 sys.executable, "-m", "celery", "-A", "dit_portal", "worker",
-                "-Q", queue, f"--concurrency={args.concurrency}",
+                "-Q", queue, f"--concurrency={concurrency}",
                 "--without-heartbeat", "--without-mingle", "--without-gossip",
                 "--loglevel=WARNING",
             ],
@@ -165,45 +169,52 @@ def run(args):
             env=os.environ.copy(),
         )  # fmt: skip
         time.sleep(3)  # let the worker connect
+        cpu_before = cpu_seconds(worker.pid)
         started = time.monotonic()
         handed = outbox.dispatch()
         dispatched = time.monotonic() - started
         print(f"Dispatch claimed and enqueued {handed} rows in {dispatched:.2f} s.")
         last_dispatch = started
         while Message.objects.outstanding().exists():
-            time.sleep(0.2)
+            time.sleep(0.05)
             if time.monotonic() - last_dispatch > 60:  # what beat would do
                 outbox.dispatch()
                 last_dispatch = time.monotonic()
             if time.monotonic() - started > 900:
                 sys.exit("Gave up after 15 minutes.")
         elapsed = time.monotonic() - started
+        worker_cpu = cpu_seconds(worker.pid) - cpu_before
         sent = Message.objects.filter(status="sent").count()
         print(
-            f"Sent {sent} of {args.count} with one worker "
-            f"(concurrency {args.concurrency}) in {elapsed:.1f} s: "
-            f"{sent / elapsed:.0f} messages a second."
+            f"Sent {sent} of {count} with one worker "
+            f"(concurrency {concurrency}, batches of {batch}) "
+            f"in {elapsed:.1f} s: {sent / elapsed:.0f} messages a second; "
+            f"worker CPU {1000 * worker_cpu / max(sent, 1):.1f} ms a message "
+            f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)."
         )
         emails = sum(
             p.read_text().count("X-Portal-Message:")
             for p in (mail_dir / "mail").glob("*.log")
         )
         print(f"Emails written: {emails} (one per row).")
-        result = {
-            "count": args.count,
-            "sent": sent,
-            "seconds": round(elapsed, 1),
-            "per_second": round(sent / elapsed, 1),
-            "emails": emails,
-        }
         # The steady state the claim query meets: many sent rows, a few due.
         Message.objects.filter(pk__in=Message.objects.values("pk")[:25]).update(
             status="pending", enqueued_at=None
         )
-        print(
-            f"\nEXPLAIN of the periodic claim query ({args.count} sent rows, 25 due):"
-        )
+        print(f"\nEXPLAIN of the periodic claim query ({count} sent rows, 25 due):")
         print(explain_claim())
+        return {
+            "count": count,
+            "sent": sent,
+            "emails": emails,
+            "seconds": round(elapsed, 2),
+            "rate": round(sent / elapsed, 1),
+            "dispatch_seconds": round(dispatched, 2),
+            "worker_cpu_ms_per_message": round(1000 * worker_cpu / max(sent, 1), 2),
+            "load_average": round(os.getloadavg()[0], 1),
+            "concurrency": concurrency,
+            "batch": batch,
+        }
     finally:
         if worker is not None:
             worker.terminate()
@@ -219,9 +230,50 @@ def run(args):
         from django.db import connections
 
         connections.close_all()
-        if not args.keep:
-            drop_database(admin_url, name)
-    return result
+        if not keep:
+            drop_database(admin_url, database)
+
+
+def run(count=5000, concurrency=1, database=None, env=None):
+    """For a harness: the benchmark in a process of its own (it sets up Django for
+    the bench database), returning {"rate", "seconds", "sent", "emails", "count",
+    "dispatch_seconds", "worker_cpu_ms_per_message", "load_average", "concurrency",
+    "batch"}. DATABASE_URL and REDIS_URL come from `env` or this process's
+    environment; its report goes to stderr."""
+    command = [sys.executable, "-u", str(Path(__file__).resolve()), "--json"]
+    command += [f"--count={count}", f"--concurrency={concurrency}"]
+    if database:
+        command.append(f"--database={database}")
+    done = subprocess.run(  # noqa: S603 - our own command line
+        command,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=5000)
+    parser.add_argument("--concurrency", type=int, default=1)
+    parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument(
+        "--database",
+        default=os.environ.get("BENCH_DATABASE_NAME", "bench_dit_portal"),
+        help="the database to create and drop (env BENCH_DATABASE_NAME)",
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="report on stderr, JSON result on stdout"
+    )
+    args = parser.parse_args()
+    if args.json:
+        report, sys.stdout = sys.stdout, sys.stderr
+    result = measure(args.count, args.concurrency, args.database, args.keep)
+    if args.json:
+        print(json.dumps(result), file=report)
 
 
 if __name__ == "__main__":

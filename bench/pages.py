@@ -206,14 +206,15 @@ def startup(env, runs=3, cwd=ROOT):
 def reminders(count, admin_url):
     """bench/dispatch.py, as its own process (it builds its own database next to
     the one `admin_url` names)."""
+    from bench import dispatch
+
+    result = dispatch.run(
+        count, database="bench_perf_dispatch", env={"DATABASE_URL": admin_url}
+    )
     out = ROOT / "var" / "bench" / "dispatch.json"
-    out.unlink(missing_ok=True)
-    subprocess.run(  # noqa: S603 - our own command line
-        [sys.executable, "-u", "bench/dispatch.py", "--count", str(count),
-         "--json", str(out), "--database", "bench_perf_dispatch"],
-        cwd=ROOT, env=os.environ | {"DATABASE_URL": admin_url}, check=True,
-    )  # fmt: skip
-    return json.loads(out.read_text())
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result))
+    return result
 
 
 def checkout(revision):

@@ -19,7 +19,6 @@ from dit_portal.envvars import env, env_bool, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-
 VAR_DIR = Path(env("DIT_VAR_DIR", str(BASE_DIR / "var")))
 PRODUCTION = env("DIT_ENV", "development") == "production"
 EMBEDDED = not env("DATABASE_URL")
@@ -131,11 +130,9 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
-# Cache: the sign-in path's rate-limit counters and TOTP replay guard live in allauth's
-# cache, which is always the default one. It is kept where sign-in itself works: in
-# the database (table made by migration accounts/0002), so a Redis outage cannot stop
-# or un-limit sign-in; in embedded mode, files under var/. Nothing else of ours caches
-# (the worker's heartbeat is the only other entry).
+# Cache: allauth's sign-in rate limits and TOTP replay guard use the default cache, so
+# it lives where sign-in works: the database (accounts/0002), so a Redis outage cannot
+# stop or un-limit sign-in; files under var/ when embedded. (Also: the worker heartbeat.)
 if EMBEDDED:
     CACHES = {
         "default": {
@@ -149,10 +146,9 @@ else:
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "dit_cache",
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "dit"),
-            # Each write counts the rows and, above MAX_ENTRIES, deletes the expired
-            # ones, then a third of the live ones. 50,000 keeps the count cheap and
-            # is far above the live counters of normal use (two per address and
-            # account signing in within five minutes), so a limit is not dropped.
+            # Above MAX_ENTRIES a write culls expired then a third of live rows;
+            # 50,000 is far above normal use's live counters (two per address and
+            # account signing in within five minutes), so no limit is dropped.
             "OPTIONS": {"MAX_ENTRIES": 50_000},
         }
     }
@@ -191,6 +187,9 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "celery")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Workers keep their database connection between tasks (Celery's fixup would close it
+# around each): dit_portal/celery.py checks it before each task instead.
+CELERY_DB_REUSE_MAX = 1000
 # A worker that loses the broker retries for as long as the outage lasts (Celery's
 # default gives up after 100 tries, ~50 minutes), at start and later, 2 s to 30 s apart.
 # Web requests publish with the options above and give up at once. A worker that still
@@ -320,11 +319,12 @@ else:
         }
     }
 
-# Messages (messaging/outbox.py): attempts before a message is shown as failed, and
-# SMS through GOV.UK Notify, off unless a key and a template id are set. The template
-# holds one placeholder, ((body)); NOTIFY_SMS_TEMPLATES can give a kind its own
-# template ("reminder=<id>,welcome=<id>").
+# Messages (messaging/outbox.py): attempts before a message is shown as failed, rows per
+# send task (MESSAGE_SEND_BATCH), and SMS through GOV.UK Notify, off unless a key and a
+# template id are set. The template holds one placeholder, ((body));
+# NOTIFY_SMS_TEMPLATES can give a kind its own template ("reminder=<id>,welcome=<id>").
 MESSAGE_MAX_ATTEMPTS = int(env("MESSAGE_MAX_ATTEMPTS", "5"))
+MESSAGE_SEND_BATCH = int(env("MESSAGE_SEND_BATCH", "100"))
 NOTIFY_API_KEY = env("NOTIFY_API_KEY")
 NOTIFY_BASE_URL = env("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
 NOTIFY_SMS_TEMPLATE_ID = env("NOTIFY_SMS_TEMPLATE_ID")

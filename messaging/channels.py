@@ -8,14 +8,18 @@ text, letters): only that an appointment exists, when and where, and that someth
 waiting in the portal. Messages to staff say only that something needs their
 attention."""
 
+import contextlib
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from email import policy as email_policy
+from email.headerregistry import HeaderRegistry
 
 from django.apps import apps
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.core.mail import EmailMultiAlternatives, mailers
+from django.template.loader import get_template
 from django.urls import reverse
 
 from dit_portal.core.timefmt import short_day as short_date
@@ -145,13 +149,17 @@ def context(message, clinic, words):
     }
 
 
+# Compiled once per process: a worker renders four of them for every message.
+template = functools.cache(get_template)
+
+
 def compose(message, clinic, now=None):
     """The words of one message, from its kind and linked records, now."""
     words = words_for(message)
     ctx = context(message, clinic, words)
 
     def render(part):
-        return render_to_string(f"messaging/{words.folder}/{part}", ctx)
+        return template(f"messaging/{words.folder}/{part}").render(ctx)
 
     # Subject and SMS templates end with a line break that is not part of the words.
     ctx["subject"] = render("subject.txt").removesuffix("\n")
@@ -180,9 +188,92 @@ def channels_for(message):
     return [EMAIL] + [SMS] * sms
 
 
-# Senders share one signature, (message, composed, clinic), for the outbox's loop.
-def send_email(message, composed, clinic):
-    email = EmailMultiAlternatives(
+class HeaderClasses(HeaderRegistry):
+    """Python's header registry makes a new class for every header it parses (about
+    50 µs, some 40 times an email: most of the time building one). The class depends
+    only on the header's name, so each is made once."""
+
+    def __init__(self):
+        super().__init__()
+        self.made = {}
+
+    def __getitem__(self, name):
+        key = name.lower()
+        if key not in self.made:
+            self.made[key] = super().__getitem__(name)
+        return self.made[key]
+
+
+@functools.cache
+def quick(policy):
+    """The same email policy (SMTP's, the file backend's) with HeaderClasses."""
+    return policy.clone(header_factory=HeaderClasses())
+
+
+class PortalEmail(EmailMultiAlternatives):
+    """Django's email, built with the header classes made once (`quick`)."""
+
+    def message(self, *, policy=email_policy.default):
+        return super().message(policy=quick(policy))
+
+
+class Transport:
+    """One mail connection and one Notify client, shared by a batch of messages.
+
+    Each is made when the first message needs it (a batch may need only one), and a
+    channel's connection is dropped after an error so the next message starts
+    afresh rather than reusing a connection the server may have closed."""
+
+    def __init__(self):
+        self._mail = None
+        self._notify = None
+
+    def mail(self):
+        if self._mail is None:
+            self._mail = mailers.default
+        self._mail.open()  # does nothing while it is open
+        return self._mail
+
+    def notify(self):
+        if self._notify is None:
+            from notifications_python_client.notifications import (
+                NotificationsAPIClient,
+            )
+
+            # Its requests.Session keeps the HTTPS connection for the batch.
+            self._notify = NotificationsAPIClient(
+                settings.NOTIFY_API_KEY, base_url=settings.NOTIFY_BASE_URL, timeout=10
+            )
+        return self._notify
+
+    def failed(self, channel):
+        if channel == EMAIL:
+            self._close_mail()
+        elif self._notify is not None:
+            self._notify.request_session.close()
+
+    def _close_mail(self):
+        mail, self._mail = self._mail, None
+        if mail is not None:
+            with contextlib.suppress(Exception):  # a server already gone is closed
+                mail.close()
+
+    def close(self):
+        self._close_mail()
+        if self._notify is not None:
+            self._notify.request_session.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+
+# Senders share one signature, (message, composed, clinic, transport), for the
+# outbox's loop; without a transport a sender makes its own connection.
+def send_email(message, composed, clinic, transport=None):
+    email = PortalEmail(
         subject=composed.subject,
         body=composed.text,
         to=[message.recipient.email],
@@ -191,7 +282,10 @@ def send_email(message, composed, clinic):
     email.attach_alternative(composed.html, "text/html")
     if composed.ics:
         email.attach("appointment.ics", composed.ics, "text/calendar")
-    email.send()
+    if transport is None:
+        email.send()
+    else:
+        transport.mail().send_messages([email])
 
 
 def notify_configured():
@@ -202,15 +296,13 @@ def notify_template(kind):
     return settings.NOTIFY_SMS_TEMPLATES.get(kind, settings.NOTIFY_SMS_TEMPLATE_ID)
 
 
-def send_sms(message, composed, clinic):
+def send_sms(message, composed, clinic, transport=None):
     """One SMS through GOV.UK Notify. The template holds ((body)); the reference is the
     outbox row's id, never anything personal."""
-    from notifications_python_client.notifications import NotificationsAPIClient
-
-    client = NotificationsAPIClient(
-        settings.NOTIFY_API_KEY, base_url=settings.NOTIFY_BASE_URL, timeout=10
-    )
-    client.send_sms_notification(
+    if transport is None:
+        with Transport() as own:
+            return send_sms(message, composed, clinic, own)
+    transport.notify().send_sms_notification(
         phone_number=message.recipient.patient.phone,
         template_id=notify_template(message.kind),
         personalisation={"body": composed.sms},

@@ -19,6 +19,15 @@ def send_message(message_id, handed_out=None):
     return outbox.send(message_id, handed_out=handed_out)
 
 
+@shared_task(acks_late=True, ignore_result=True)
+def send_messages(message_ids, handed_out=None):
+    """Send a batch of outbox rows handed out together (by dispatch): claimed in one
+    update, sent over one mail connection, each still at most once
+    (messaging/sending.py). A redelivered copy claims nothing."""
+    outcomes = outbox.send_batch(message_ids, handed_out=handed_out)
+    return len(outcomes)
+
+
 # The names these tasks had in the therapy app. Tasks queued before an upgrade still
 # carry them, so they stay registered for one release and do the same work.
 @shared_task(name="therapy.tasks.dispatch_messages", acks_late=True, ignore_result=True)

@@ -1,5 +1,6 @@
 """A local stand-in for the GOV.UK Notify API: an http.server in a thread that
-records each request and answers with the status the test chooses."""
+records each request and answers with the status the test chooses. It keeps
+connections open (HTTP/1.1) and counts them, as Notify's clients reuse theirs."""
 
 import json
 import threading
@@ -17,6 +18,12 @@ def notify_standin(status=201):
     requests = []
 
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def setup(self):
+            super().setup()
+            server.connections += 1
+
         def do_POST(self):
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             requests.append(
@@ -46,6 +53,7 @@ def notify_standin(status=201):
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.status = status
     server.requests = requests
+    server.connections = 0
     server.url = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
