@@ -105,7 +105,7 @@ def _answers(count, total, risk):
 
 
 def build(*, therapists=40, patients=1000, sessions_each=16, rooms=10, seed=16,
-          personas=False, now=None):  # fmt: skip
+          personas=False, history=17, now=None):  # fmt: skip
     """Build the service; return what was made (and the personas, if asked)."""
     from django.utils import timezone
 
@@ -121,7 +121,7 @@ def build(*, therapists=40, patients=1000, sessions_each=16, rooms=10, seed=16,
     plans = []
     for n in range(patients):
         t, c = n % therapists, n // therapists
-        plans.append((t, c % 5, HOURS[c // 5], 2 - (c * 3 + t * 7) % 20))
+        plans.append((t, c % 5, HOURS[c // 5], 2 - (c * 3 + t * 7) % (history + 3)))
     if personas:  # the bench patient: tomorrow at 16:00 is session 9
         tomorrow = today + datetime.timedelta(days=1)
         plans.append((0, tomorrow.weekday(), BENCH_HOUR,
