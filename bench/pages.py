@@ -5,8 +5,8 @@ planning, start-up, memory and the reminder rate.
     make bench   (or: DATABASE_URL=... REDIS_URL=... .venv/bin/python -u bench/pages.py)
 
 Builds (and afterwards drops) its own PostgreSQL databases next to the one DATABASE_URL
-names: `bench_perf` (full size) and `bench_perf_small` (2 therapists, 3 patients
-each), with bulk inserts (bench/data.py). Serves the portal (dit_portal.wsgi) and the
+names: `bench_perf` (full size) and `bench_perf_small` (2 therapists, 7 patients
+each; BENCH_DATABASE=name for other names), with bulk inserts (bench/data.py, the one builder every benchmark uses). Serves the portal (dit_portal.wsgi) and the
 bare project (bench/bare: a 50-row table from one query) under gunicorn, one sync
 worker each, DEBUG off, and asks for every page in turn, signed in as the person who
 would open it, for `--rounds` rounds. Each batch of requests reads the worker's CPU
@@ -31,8 +31,14 @@ sys.path.insert(0, str(ROOT))
 from bench.dispatch import bench_database_url, drop_database, recreate_database  # noqa: E402
 from bench.serving import measure_pages  # noqa: E402
 
-FULL, SMALL, EMPTY = "bench_perf", "bench_perf_small", "bench_perf_empty"
+# BENCH_DATABASE names the databases (to keep two runs on one server apart).
+PREFIX = os.environ.get("BENCH_DATABASE", "bench_perf")
+FULL, SMALL, EMPTY = PREFIX, f"{PREFIX}_small", f"{PREFIX}_empty"
 PHQ9_ANSWERS = {f"q{n}": "1" for n in range(1, 10)} | {"difficulty": "somewhat"}
+# A common first name: 51 of the 1,001 patients (the page shows the first 50),
+# and one in the small data set, so both sizes list someone.
+SEARCH = {"q": "amelia"}
+ROLES = ("patient", "therapist", "admin", "lead")
 
 
 def pages(p):
@@ -56,6 +62,14 @@ def pages(p):
          None),
         ("One therapist's week", "admin",
          f"/schedule/?week={monday}&therapist={p['therapist']}", None),
+        ("Report: waiting times", "admin", "/reports/waiting/", None),
+        ("Report: attendance", "admin", "/reports/attendance/", None),
+        ("Report: outcomes (lead)", "lead", "/reports/outcomes/", None),
+        ("Report: caseloads", "admin", "/reports/caseload/", None),
+        ("Staff list (admin)", "admin", "/clinic/staff/", None),
+        ("Patient search (POST)", "admin", "/patients/search/", SEARCH),
+        ("Who looked at my record", "patient", "/patients/my-record-access/", None),
+        ("Audit trail (admin)", "admin", "/clinic/audit/", None),
     ]  # fmt: skip
 
 
@@ -90,15 +104,17 @@ def build_databases(admin_url):
         for name in (FULL, SMALL):
             conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{EMPTY}"')
     use_database(SMALL)
-    small = data.build(therapists=2, per_therapist=3, rooms=1)
+    # Seven patients each: the seventh course has finished (for the outcome report).
+    small = data.build(therapists=2, patients=14, rooms=1, personas=True).personas
     use_database(FULL)
     started = time.monotonic()
-    full = data.build()
+    made = data.build(therapists=40, patients=1000, personas=True)
     built = time.monotonic() - started
+    full = made.personas
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    print(f"Migrated in {migrated:.1f} s; built {full['patients']} patients and "
-          f"{full['sessions']} sessions in {built:.1f} s.")  # fmt: skip
+    print(f"Migrated in {migrated:.1f} s; built {len(made.patients) + 1} patients "
+          f"and {made.sessions} sessions in {built:.1f} s.")  # fmt: skip
     return small, full
 
 
@@ -112,7 +128,7 @@ def session_cookies(personas):
     from dit_portal.accounts.models import User
 
     cookies = {}
-    for role in ("patient", "therapist", "admin"):
+    for role in ROLES:
         user = User.objects.get(pk=personas[role])
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
@@ -133,7 +149,7 @@ def query_counts(personas):
     from django.test.utils import CaptureQueriesContext
 
     counts, clients = {}, {}
-    for role in ("patient", "therapist", "admin"):
+    for role in ROLES:
         clients[role] = Client()
         clients[role].force_login(get_user_model().objects.get(pk=personas[role]))
     for label, role, path, form in pages(personas):
@@ -209,7 +225,7 @@ def reminders(count, admin_url):
     from bench import dispatch
 
     result = dispatch.run(
-        count, database="bench_perf_dispatch", env={"DATABASE_URL": admin_url}
+        count, database=f"{PREFIX}_dispatch", env={"DATABASE_URL": admin_url}
     )
     out = ROOT / "var" / "bench" / "dispatch.json"
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 from bench.dispatch import bench_database_url, drop_database, recreate_database  # noqa: E402
 from bench.pages import pages  # noqa: E402
 
-NAME = "bench_perf_profile"
+NAME = os.environ.get("BENCH_DATABASE", "bench_perf") + "_profile"
 PERSONAS = ROOT / "var" / "bench" / "profile-personas.json"
 
 
@@ -55,7 +55,7 @@ def main():
         recreate_database(admin_url, NAME)
         call_command("migrate", verbosity=0)
         PERSONAS.parent.mkdir(parents=True, exist_ok=True)
-        PERSONAS.write_text(json.dumps(data.build()))
+        PERSONAS.write_text(json.dumps(data.build(personas=True).personas))
     personas = json.loads(PERSONAS.read_text())
     known = {label: (role, path, form) for label, role, path, form in pages(personas)}
     if args.page not in known:

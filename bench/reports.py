@@ -6,7 +6,8 @@
 
 Goal: every page under 300 ms (median) on the development machine. Creates (and
 afterwards drops) its own PostgreSQL database, `bench_reports_dit_portal`, next to
-the one DATABASE_URL names; the data comes from bench/fullsize.py's `build`, in bulk.
+the one DATABASE_URL names; the data comes from bench/data.py's `build`, in bulk (the same
+data set as `make bench`'s).
 Requests go through Django's test client: every middleware, the sign-in and MFA
 checks, the queries, the template and the audit event, but no network. Not part of
 `make test`."""
@@ -23,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.dispatch import bench_database_url, drop_database, recreate_database  # noqa: E402
 
-NAME = "bench_reports_dit_portal"
+NAME = os.environ.get("BENCH_DATABASE", "bench") + "_reports_dit_portal"
 GOAL_MS = 300
 PAGES = [
     ("Reports index", "reports"),
@@ -80,14 +81,17 @@ def main():
     from django.test import Client
     from django.urls import reverse
 
-    from bench.fullsize import build
-    from tests.factories import ClinicAdminFactory
+    from bench.data import build
+    from dit_portal.accounts.models import User
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     try:
         call_command("migrate", verbosity=0)
         began = time.perf_counter()
-        built = build(therapists=40, patients=1000, sessions_each=16)
+        # Eighteen months of courses: most have finished, as in a year's reports.
+        built = build(
+            therapists=40, patients=1000, sessions_each=16, history=78, personas=True
+        )
         took = time.perf_counter() - began
         # Fresh planner statistics, as a live database has (autovacuum would get
         # there soon): without them PostgreSQL plans for the empty tables it saw.
@@ -102,7 +106,8 @@ def main():
             f"{args.runs} requests each, one at a time; goal: under {GOAL_MS} ms.\n"
         )
         client = Client()
-        client.force_login(ClinicAdminFactory(clinical_lead=True, full_name="Lead"))
+        # A clinic admin who is clinical lead: every report, outcomes too.
+        client.force_login(User.objects.get(pk=built.personas["lead"]))
         slow = []
         for label, name in PAGES:
             times, queries, size = measure(client, reverse(name), args.runs)

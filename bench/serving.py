@@ -12,7 +12,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
-PORTAL_PORT, BARE_PORT, BEFORE_PORT = 8716, 8717, 8718
+# BENCH_PORT moves the three servers (to run beside another benchmark).
+PORTAL_PORT = int(os.environ.get("BENCH_PORT", "8716"))
+BARE_PORT, BEFORE_PORT = PORTAL_PORT + 1, PORTAL_PORT + 2
 BATCH_SECONDS, BATCH_MIN = 0.6, 10
 BARE = "Bare Django page (50 rows)"
 

@@ -252,3 +252,30 @@ def test_caseload_shows_the_next_session(therapist_client, course):
     html = therapist_client.get(reverse("caseload")).content.decode()
     first = course.sessions.get(number=1)
     assert timefmt.local(first.start).strftime("%H:%M") in html
+
+
+def test_caseload_lists_patients_by_name_then_in_a_fixed_order(
+    therapist_client, therapist
+):
+    """By name; people with the same name (two Sam Lees) by their record's number,
+    so a therapist does not see them swap places between visits. The numbers are
+    chosen against the alphabet, and the later Sam Lee is added first, so neither
+    the table's order nor the numbers alone give this order."""
+    made = [
+        (900_001, "Zara Young"),
+        (900_003, "Sam Lee"),
+        (900_002, "Sam Lee"),
+        (900_004, "Adam Brown"),
+    ]
+    patients = {
+        pk: PatientFactory(id=pk, therapist=therapist, user__full_name=name)
+        for pk, name in made
+    }
+    expected = [900_004, 900_002, 900_003, 900_001]
+    for _ in range(2):
+        html = therapist_client.get(reverse("caseload")).content.decode()
+        links = {
+            pk: html.index(reverse("patient_detail", args=[p.public_id]))
+            for pk, p in patients.items()
+        }
+        assert sorted(links, key=links.get) == expected

@@ -163,8 +163,9 @@ class CaseloadRow:
 
 
 def caseload(therapist, now=None):
-    """The therapist's patients, each with their next session and whether to prompt
-    for a focus. One query."""
+    """The therapist's patients by name (the same name: by record, so the order
+    never changes between visits), each with their next session and whether to
+    prompt for a focus. One query."""
     now = now or timezone.now()
     patients = with_focus_prompt(
         Patient.objects.visible_to(therapist)
@@ -181,7 +182,7 @@ def caseload(therapist, now=None):
         ),
         therapist,
         now,
-    )
+    ).order_by("user__full_name", "pk")  # the model's ordering is dropped by GROUP BY
     return [
         CaseloadRow(
             patient=patient,
