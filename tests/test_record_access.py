@@ -169,6 +169,27 @@ def test_the_access_list_is_paged_in_a_fixed_number_of_queries(
 # The admins' audit trail ----------------------------------------------------------
 
 
+def test_the_admins_trail_says_the_patients_words_about_the_patient():
+    # The patient reads "your"; the admin reads about the patient in the Patient column.
+    assert words.describe_for_staff("patients.PatientList", "view") == (
+        "Saw the patient's name and NHS number on the patient list"
+    )
+    assert words.describe_for_staff("patients.SubjectAccessRequest", "view") == (
+        "Looked at the patient's request for a copy of their information"
+    )
+    assert words.describe_for_staff("patients.SubjectAccessRequest", "share") == (
+        "Released the full copy of the patient's information to them"
+    )
+    assert words.describe_for_staff("therapy.Room", "change") == "Changed a room"
+    you = re.compile(r"\b(you|your)\b", re.IGNORECASE)
+    said = [
+        words.describe_for_staff(object_type, action)
+        for object_type in recorded_types()
+        for action in AuditEvent.Action.values
+    ]
+    assert [line for line in said if you.search(line)] == []
+
+
 def test_the_audit_trail_uses_the_same_words_and_is_flat(
     clinic_admin_client, patient, therapist
 ):
@@ -181,7 +202,8 @@ def test_the_audit_trail_uses_the_same_words_and_is_flat(
         limit=14,  # the admin's banner asks whether messages go out (2 queries)
     )
     html = clinic_admin_client.get(url).content.decode()
-    assert "Looked at your session notes" in html and "Alice Patient" in html
+    assert "Looked at the patient&#x27;s session notes" in html
+    assert "Alice Patient" in html and "your session notes" not in html
     assert not INTERNAL.search(html.split("<tbody")[1])
 
 
@@ -222,18 +244,20 @@ def test_the_audit_trail_filters_by_person_action_and_dates(
         return sorted((row.who, row.what) for row in page.object_list if row.patient)
 
     assert found(person=therapist.pk) == [
-        ("Terry Therapist", "Changed your sessions"),
-        ("Terry Therapist", "Looked at your sessions"),
+        ("Terry Therapist", "Changed the patient's sessions"),
+        ("Terry Therapist", "Looked at the patient's sessions"),
     ]
-    assert found(action="change") == [("Terry Therapist", "Changed your sessions")]
+    assert found(action="change") == [
+        ("Terry Therapist", "Changed the patient's sessions")
+    ]
     # 23:30 on 2 March in London is that day, whatever UTC says.
     day_two = {"start_day": 2, "start_month": 3, "start_year": 2027}
     assert found(**day_two, end_day=2, end_month=3, end_year=2027) == [
-        ("Terry Therapist", "Changed your sessions")
+        ("Terry Therapist", "Changed the patient's sessions")
     ]
     assert found(**day_two) == [
-        ("Terry Therapist", "Changed your sessions"),
-        ("Tess Therapist", "Looked at your sessions"),
+        ("Terry Therapist", "Changed the patient's sessions"),
+        ("Tess Therapist", "Looked at the patient's sessions"),
     ]
 
 
@@ -270,7 +294,7 @@ def test_the_csv_export_is_in_words_safe_for_spreadsheets_and_audited(
         [
             '\'=HYPERLINK("http://bad.example","x")',
             "Therapist",
-            "Looked at your questionnaire answers",
+            "Looked at the patient's questionnaire answers",
             "Alice Patient",
         ]
     ]

@@ -95,7 +95,7 @@ def audit_row(event):
         at=when(event.at),
         who=_name(event.actor),
         role=words.role(event.actor_role),
-        what=words.describe(event.object_type, event.action),
+        what=words.describe_for_staff(event.object_type, event.action),
         patient=event.patient.full_name if event.patient_id else "",
         ip=event.ip_address or "",
     )
