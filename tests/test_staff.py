@@ -90,6 +90,23 @@ def test_a_patient_is_not_a_member_of_staff(admin_client, patient):
     assert admin_client.get(url).status_code == 404
 
 
+def test_an_empty_or_mistyped_invitation_says_what_to_fix(admin_client):
+    empty = admin_client.post(reverse("invite_staff"), {})
+    errors = empty.context["form"].errors
+    assert errors["full_name"] == ["Enter their full name."]
+    assert errors["email"] == ["Enter their email address."]
+    assert errors["role"] == ["Choose their role."]
+    assert "This field is required" not in empty.content.decode()
+    typo = admin_client.post(
+        reverse("invite_staff"),
+        {"full_name": "Nadia New", "email": "nadia.example.test", "role": "therapist"},
+    )
+    assert typo.context["form"].errors["email"] == [
+        "Enter an email address in the correct format, like name@example.com."
+    ]
+    assert not User.objects.filter(full_name="Nadia New").exists()
+
+
 def test_invite_a_therapist_who_then_sets_up_two_factor(admin_client, clinic_admin):
     response = admin_client.post(
         reverse("invite_staff"),
