@@ -5,7 +5,7 @@ from dit_portal.accounts import services as accounts
 from dit_portal.accounts.models import User
 from dit_portal.core.forms import NHSDateField, email_field, full_name_field
 
-from . import nhs_number
+from . import nhs_number, search
 from .models import Patient, Referral
 
 
@@ -211,7 +211,9 @@ class SearchForm(forms.Form):
     q = forms.CharField(
         label="Name, NHS number, date of birth or email address",
         max_length=200,
+        # Without an @, what is typed is taken as a name (patients/search.py).
         help_text="For example Alice Smith, 485 777 3456, 01/02/1980, 1 Feb 1980, "
-        "or part of an email address.",
+        "or part of an email address with its @, like @example.com.",
+        error_messages={"required": search.EMPTY},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
