@@ -21,6 +21,7 @@ WHAT = {
     "patients.Patient": "your details",
     "patients.Referral": "your referral",
     "patients.PatientList": "the patient list, which showed your name and NHS number",
+    "patients.PatientSearch": "the results of a search for a patient, which listed you",
     "patients.SubjectAccessRequest": "your request for a copy of your information",
     "patients.MyInformation": "a copy of your information",
     "patients.SubjectAccessReviews": "the list of full copies waiting for review",
