@@ -162,6 +162,47 @@ def test_a_new_invitation_for_staff_who_have_not_set_a_password(
     assert len(mail.outbox) == 2
 
 
+def test_staff_deactivated_before_accepting_cannot_come_back_by_invitation(
+    admin_client, clinic_admin
+):
+    admin_client.post(
+        reverse("invite_staff"),
+        {"full_name": "Nadia New", "email": "nadia@example.test", "role": "therapist"},
+    )
+    nadia = User.objects.get(email="nadia@example.test")
+    path = re.search(r"(/accounts/invitation/[^/\s]+/)", mail.outbox[0].body)[1]
+    admin_client.post(reverse("deactivate_staff", args=[nadia.pk]))
+
+    # The link she was sent no longer sets a password, nor lets her back in.
+    newcomer = Client()
+    newcomer.post(path)
+    newcomer.post(
+        reverse("set_invited_password"),
+        {
+            "new_password1": "a-long-new-password-9",
+            "new_password2": "a-long-new-password-9",
+        },
+    )
+    nadia.refresh_from_db()
+    assert not nadia.is_active and not nadia.has_usable_password()
+
+    # Nor does a new one: the page says to let her sign in again first.
+    page = admin_client.get(reverse("staff_detail", args=[nadia.pk])).content.decode()
+    assert "Send a new invitation" not in page
+    response = admin_client.post(
+        reverse("resend_staff_invitation", args=[nadia.pk]), follow=True
+    )
+    assert "Let Nadia New sign in again first" in response.content.decode()
+    assert len(mail.outbox) == 1
+    assert not Invitation.objects.usable().filter(user=nadia).exists()
+
+    # Let back in, she can be sent a new link.
+    admin_client.post(reverse("reactivate_staff", args=[nadia.pk]))
+    admin_client.post(reverse("resend_staff_invitation", args=[nadia.pk]))
+    assert Invitation.objects.usable().filter(user=nadia).count() == 1
+    assert len(mail.outbox) == 2
+
+
 def test_an_address_already_in_use_is_refused(admin_client, therapist):
     response = admin_client.post(
         reverse("invite_staff"),
