@@ -266,6 +266,17 @@ def test_the_audit_trail_filters_by_person_action_and_dates(
     ]
 
 
+def test_the_action_filter_uses_the_trails_own_verbs(clinic_admin_client):
+    html = clinic_admin_client.get(reverse("audit_events")).content.decode()
+    options = re.findall(r'<option value="(\w*)"[^>]*>([^<]+)</option>', html)
+    actions = dict(options[-len(AuditEvent.Action.values) - 1 :])
+    assert actions == {
+        "": "Any action", "view": "Looked at", "create": "Added", "change": "Changed",
+        "export": "Downloaded", "sign": "Signed", "agree": "Agreed", "share": "Shared",
+        "delete": "Removed",
+    }  # fmt: skip
+
+
 def test_bad_filters_are_form_errors_not_failures(clinic_admin_client):
     url = reverse("audit_events")
     response = clinic_admin_client.get(url, {"person": "not-a-number"})
