@@ -17,6 +17,7 @@ DETAIL_LABELS = {
     "status": "Where you are",
     "assigned_therapist": "Your therapist",
 }
+DETAIL_DATES = {"date_of_birth", "referral_date"}
 
 
 def _day(iso):
@@ -133,7 +134,10 @@ def bundle_pdf(bundle):
     )
     out.heading("Your details")
     for key, label in DETAIL_LABELS.items():
-        out.text(f"{label}: {bundle['details'][key] or 'not recorded'}")
+        value = bundle["details"][key]
+        if value and key in DETAIL_DATES:
+            value = _day(value)  # the JSON's ISO date, as the portal's pages say it
+        out.text(f"{label}: {value or 'not recorded'}")
     _sections(out, bundle)
     out.heading("Messages sent to you")
     for message in bundle["messages"]:

@@ -3,9 +3,9 @@ from django.utils import timezone
 
 from dit_portal.accounts import services as accounts
 from dit_portal.accounts.models import User
-from dit_portal.core.forms import NHSDateField
+from dit_portal.core.forms import NHSDateField, email_field, full_name_field
 
-from . import nhs_number
+from . import nhs_number, search
 from .models import Patient, Referral
 
 
@@ -73,11 +73,8 @@ def uk_mobile(phone):
 
 
 class InvitePatientForm(forms.Form):
-    full_name = forms.CharField(label="Full name", max_length=200)
-    email = forms.EmailField(
-        label="Email address",
-        help_text="The invitation to set a password goes to this address.",
-    )
+    full_name = full_name_field()
+    email = email_field("The invitation to set a password goes to this address.")
     nhs_number = nhs_number_field()
     date_of_birth = date_of_birth_field()
     # Optional, so a form posted without them (an older page) still adds the patient,
@@ -113,11 +110,10 @@ class InvitePatientForm(forms.Form):
 class PatientDetailsForm(forms.Form):
     """A clinic admin corrects a patient's details, checked as on invitation."""
 
-    full_name = forms.CharField(label="Full name", max_length=200)
-    email = forms.EmailField(
-        label="Email address",
-        help_text="A new address is used once the patient confirms it from a link "
-        "we email there. Until then, sign-in and messages use the old one.",
+    full_name = full_name_field()
+    email = email_field(
+        "A new address is used once the patient confirms it from a link "
+        "we email there. Until then, sign-in and messages use the old one."
     )
     phone = forms.CharField(
         label="Mobile phone number",
@@ -215,7 +211,9 @@ class SearchForm(forms.Form):
     q = forms.CharField(
         label="Name, NHS number, date of birth or email address",
         max_length=200,
+        # Without an @, what is typed is taken as a name (patients/search.py).
         help_text="For example Alice Smith, 485 777 3456, 01/02/1980, 1 Feb 1980, "
-        "or part of an email address.",
+        "or part of an email address with its @, like @example.com.",
+        error_messages={"required": search.EMPTY},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )

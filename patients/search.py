@@ -102,12 +102,13 @@ def _date(text):
         raise SearchTermInvalid(BAD_DATE) from error
 
 
+EMPTY = "Enter a name, NHS number, date of birth or email address."
+
+
 def parse(text):
     text = " ".join((text or "").split())
     if not text:
-        raise SearchTermInvalid(
-            "Enter a name, NHS number, date of birth or email address."
-        )
+        raise SearchTermInvalid(EMPTY)
     if (day := _date(text)) is not None:
         return Query(Kind.DATE_OF_BIRTH, day)
     digits = nhs_number.normalise(text)

@@ -52,8 +52,8 @@ def test_admin_lists_events_for_one_patient(
     # The therapist's view of this record, and this very look at its trail; not
     # the admin's view of the other patient. In words, never the internal labels.
     assert rows.count('<tr class="nhsuk-table__row"') == 2
-    assert rows.count("Looked at your details") == 1
-    assert "Looked at the list of who has looked at your record" in rows
+    assert rows.count("Looked at the patient&#x27;s details") == 1
+    assert "Looked at the list of who has looked at the patient&#x27;s record" in rows
     assert "patients.Patient" not in rows
 
 
@@ -205,4 +205,6 @@ def test_a_patients_audit_log_shows_they_appeared_on_the_patient_list(
     log = clinic_admin_client.get(
         reverse("audit_log", args=[patient.public_id]), follow=True
     )
-    assert "Saw your name and NHS number on the patient list" in log.content.decode()
+    assert "Saw the patient&#x27;s name and NHS number on the patient list" in (
+        log.content.decode()
+    )

@@ -117,6 +117,15 @@ def test_invite_form_errors_are_shown_not_saved(client, clinic_admin, patient):
     assert len(mail.outbox) == 0
 
 
+def test_an_empty_patient_invitation_says_what_to_fix(client, clinic_admin):
+    client.force_login(clinic_admin)
+    response = client.post(reverse("invite_patient"), {})
+    errors = response.context["form"].errors
+    assert errors["full_name"] == ["Enter their full name."]
+    assert errors["email"] == ["Enter their email address."]
+    assert "This field is required" not in str(errors["full_name"] + errors["email"])
+
+
 def test_duplicate_nhs_number_is_a_form_error(client, clinic_admin, patient):
     client.force_login(clinic_admin)
     response = client.post(

@@ -94,8 +94,12 @@ def test_saving_unchanged_details_writes_no_change_event(
         ),
         ("date_of_birth_month", "13", "Enter a real date"),
         ("phone", "020 7946 0000", "Enter a UK mobile number"),
-        ("email", "not-an-address", "Enter a valid email address."),
-        ("full_name", "", "This field is required."),
+        (
+            "email",
+            "not-an-address",
+            "Enter an email address in the correct format, like name@example.com.",
+        ),
+        ("full_name", "", "Enter their full name."),
     ],
 )
 def test_bad_details_are_refused_with_a_clear_error(

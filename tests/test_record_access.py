@@ -39,6 +39,8 @@ def recorded_types():
             text = path.read_text()
             found |= set(re.findall(r'object_type\s*=\s*"([^"]+)"', text))
             found |= set(re.findall(r'record_listed\([^)]*?"([^"]+)"\s*\)', text))
+            # A type named once as a constant (SEARCH = "patients.PatientSearch").
+            found |= set(re.findall(r'^[A-Z_]+ = "([a-z]+\.[A-Z][\w.]*)"', text, re.M))
     for label in OUR_APPS:
         found |= {
             model._meta.label for model in apps.get_app_config(label).get_models()
@@ -54,7 +56,10 @@ def recorded_types():
 def test_every_type_the_portal_records_has_words():
     types = recorded_types()
     # The scan finds what the code records, so it would notice a new one.
-    assert {"patients.PatientList", "therapy.Caseload", "therapy.Session"} <= types
+    assert {
+        "patients.PatientList", "patients.PatientSearch", "therapy.Caseload",
+        "therapy.Session",
+    } <= types  # fmt: skip
     missing = sorted(name for name in types if words.what(name) == words.UNKNOWN)
     assert missing == [], f"no patient-facing words for {missing} in audit/words.py"
 
@@ -169,6 +174,27 @@ def test_the_access_list_is_paged_in_a_fixed_number_of_queries(
 # The admins' audit trail ----------------------------------------------------------
 
 
+def test_the_admins_trail_says_the_patients_words_about_the_patient():
+    # The patient reads "your"; the admin reads about the patient in the Patient column.
+    assert words.describe_for_staff("patients.PatientList", "view") == (
+        "Saw the patient's name and NHS number on the patient list"
+    )
+    assert words.describe_for_staff("patients.SubjectAccessRequest", "view") == (
+        "Looked at the patient's request for a copy of their information"
+    )
+    assert words.describe_for_staff("patients.SubjectAccessRequest", "share") == (
+        "Released the full copy of the patient's information to them"
+    )
+    assert words.describe_for_staff("therapy.Room", "change") == "Changed a room"
+    you = re.compile(r"\b(you|your)\b", re.IGNORECASE)
+    said = [
+        words.describe_for_staff(object_type, action)
+        for object_type in recorded_types()
+        for action in AuditEvent.Action.values
+    ]
+    assert [line for line in said if you.search(line)] == []
+
+
 def test_the_audit_trail_uses_the_same_words_and_is_flat(
     clinic_admin_client, patient, therapist
 ):
@@ -181,7 +207,8 @@ def test_the_audit_trail_uses_the_same_words_and_is_flat(
         limit=14,  # the admin's banner asks whether messages go out (2 queries)
     )
     html = clinic_admin_client.get(url).content.decode()
-    assert "Looked at your session notes" in html and "Alice Patient" in html
+    assert "Looked at the patient&#x27;s session notes" in html
+    assert "Alice Patient" in html and "your session notes" not in html
     assert not INTERNAL.search(html.split("<tbody")[1])
 
 
@@ -222,19 +249,32 @@ def test_the_audit_trail_filters_by_person_action_and_dates(
         return sorted((row.who, row.what) for row in page.object_list if row.patient)
 
     assert found(person=therapist.pk) == [
-        ("Terry Therapist", "Changed your sessions"),
-        ("Terry Therapist", "Looked at your sessions"),
+        ("Terry Therapist", "Changed the patient's sessions"),
+        ("Terry Therapist", "Looked at the patient's sessions"),
     ]
-    assert found(action="change") == [("Terry Therapist", "Changed your sessions")]
+    assert found(action="change") == [
+        ("Terry Therapist", "Changed the patient's sessions")
+    ]
     # 23:30 on 2 March in London is that day, whatever UTC says.
     day_two = {"start_day": 2, "start_month": 3, "start_year": 2027}
     assert found(**day_two, end_day=2, end_month=3, end_year=2027) == [
-        ("Terry Therapist", "Changed your sessions")
+        ("Terry Therapist", "Changed the patient's sessions")
     ]
     assert found(**day_two) == [
-        ("Terry Therapist", "Changed your sessions"),
-        ("Tess Therapist", "Looked at your sessions"),
+        ("Terry Therapist", "Changed the patient's sessions"),
+        ("Tess Therapist", "Looked at the patient's sessions"),
     ]
+
+
+def test_the_action_filter_uses_the_trails_own_verbs(clinic_admin_client):
+    html = clinic_admin_client.get(reverse("audit_events")).content.decode()
+    options = re.findall(r'<option value="(\w*)"[^>]*>([^<]+)</option>', html)
+    actions = dict(options[-len(AuditEvent.Action.values) - 1 :])
+    assert actions == {
+        "": "Any action", "view": "Looked at", "create": "Added", "change": "Changed",
+        "export": "Downloaded", "sign": "Signed", "agree": "Agreed", "share": "Shared",
+        "delete": "Removed",
+    }  # fmt: skip
 
 
 def test_bad_filters_are_form_errors_not_failures(clinic_admin_client):
@@ -262,7 +302,9 @@ def test_the_csv_export_is_in_words_safe_for_spreadsheets_and_audited(
     response = clinic_admin_client.get(reverse("audit_events_csv"), {"person": odd.pk})
     assert response["Content-Type"].startswith("text/csv")
     body = b"".join(response.streaming_content).decode()  # streamed, not held
-    table = list(csv.reader(io.StringIO(body)))
+    # Marked as UTF-8 for Excel, like the reports' downloads ("Ålice" stays Ålice).
+    assert body.startswith("\ufeff")
+    table = list(csv.reader(io.StringIO(body.removeprefix("\ufeff"))))
     assert table[0] == [
         "When (UK time)", "Who", "Role", "What", "Patient", "From address"
     ]  # fmt: skip
@@ -270,7 +312,7 @@ def test_the_csv_export_is_in_words_safe_for_spreadsheets_and_audited(
         [
             '\'=HYPERLINK("http://bad.example","x")',
             "Therapist",
-            "Looked at your questionnaire answers",
+            "Looked at the patient's questionnaire answers",
             "Alice Patient",
         ]
     ]

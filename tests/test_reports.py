@@ -357,8 +357,11 @@ def test_csv_cells_that_look_like_formulas_are_text(world, client):
     client.force_login(ClinicAdminFactory())
     response = client.get(reverse("report_attendance_csv") + "?" + range_query())
     rows = read_csv(response)
-    names = [row[1] for row in rows if row[0] == "therapist"]
+    names = [row[1] for row in rows if row[0] == "Therapist"]
     assert names == ['\'=HYPERLINK("http://x.test","Ann")', "Ben Brown"]
+    # Each row says which table it is from in words, not the code's own labels.
+    assert rows[0][:2] == ["Rows by", "Month"]
+    assert {row[0] for row in rows[1:]} == {"Month", "Therapist"}
 
 
 def test_the_report_judges_a_course_as_its_discharge_page_does(clock, course):

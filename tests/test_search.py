@@ -106,6 +106,17 @@ def test_a_term_that_cannot_be_searched_is_a_form_error(clinic, clinic_admin_cli
 
 
 @pytest.mark.django_db
+def test_an_empty_box_and_the_hint_say_what_to_type(clinic, clinic_admin_client):
+    response = found(clinic_admin_client, "   ")
+    assert names(response) is None
+    assert response.context["form"].errors["q"] == [
+        "Enter a name, NHS number, date of birth or email address."
+    ]
+    # Part of an address without its @ is read as a name, so the hint says so.
+    assert "part of an email address with its @" in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_the_term_is_posted_never_put_in_the_address(clinic, clinic_admin_client):
     response = clinic_admin_client.get(URL, {"q": "Alice"})
     assert '<form method="post"' in response.content.decode()

@@ -90,6 +90,23 @@ def test_a_patient_is_not_a_member_of_staff(admin_client, patient):
     assert admin_client.get(url).status_code == 404
 
 
+def test_an_empty_or_mistyped_invitation_says_what_to_fix(admin_client):
+    empty = admin_client.post(reverse("invite_staff"), {})
+    errors = empty.context["form"].errors
+    assert errors["full_name"] == ["Enter their full name."]
+    assert errors["email"] == ["Enter their email address."]
+    assert errors["role"] == ["Choose their role."]
+    assert "This field is required" not in empty.content.decode()
+    typo = admin_client.post(
+        reverse("invite_staff"),
+        {"full_name": "Nadia New", "email": "nadia.example.test", "role": "therapist"},
+    )
+    assert typo.context["form"].errors["email"] == [
+        "Enter an email address in the correct format, like name@example.com."
+    ]
+    assert not User.objects.filter(full_name="Nadia New").exists()
+
+
 def test_invite_a_therapist_who_then_sets_up_two_factor(admin_client, clinic_admin):
     response = admin_client.post(
         reverse("invite_staff"),
@@ -142,6 +159,47 @@ def test_a_new_invitation_for_staff_who_have_not_set_a_password(
     # Someone with a password needs no invitation.
     admin_client.post(reverse("resend_staff_invitation", args=[therapist.pk]))
     assert not Invitation.objects.filter(user=therapist).exists()
+    assert len(mail.outbox) == 2
+
+
+def test_staff_deactivated_before_accepting_cannot_come_back_by_invitation(
+    admin_client, clinic_admin
+):
+    admin_client.post(
+        reverse("invite_staff"),
+        {"full_name": "Nadia New", "email": "nadia@example.test", "role": "therapist"},
+    )
+    nadia = User.objects.get(email="nadia@example.test")
+    path = re.search(r"(/accounts/invitation/[^/\s]+/)", mail.outbox[0].body)[1]
+    admin_client.post(reverse("deactivate_staff", args=[nadia.pk]))
+
+    # The link she was sent no longer sets a password, nor lets her back in.
+    newcomer = Client()
+    newcomer.post(path)
+    newcomer.post(
+        reverse("set_invited_password"),
+        {
+            "new_password1": "a-long-new-password-9",
+            "new_password2": "a-long-new-password-9",
+        },
+    )
+    nadia.refresh_from_db()
+    assert not nadia.is_active and not nadia.has_usable_password()
+
+    # Nor does a new one: the page says to let her sign in again first.
+    page = admin_client.get(reverse("staff_detail", args=[nadia.pk])).content.decode()
+    assert "Send a new invitation" not in page
+    response = admin_client.post(
+        reverse("resend_staff_invitation", args=[nadia.pk]), follow=True
+    )
+    assert "Let Nadia New sign in again first" in response.content.decode()
+    assert len(mail.outbox) == 1
+    assert not Invitation.objects.usable().filter(user=nadia).exists()
+
+    # Let back in, she can be sent a new link.
+    admin_client.post(reverse("reactivate_staff", args=[nadia.pk]))
+    admin_client.post(reverse("resend_staff_invitation", args=[nadia.pk]))
+    assert Invitation.objects.usable().filter(user=nadia).count() == 1
     assert len(mail.outbox) == 2
 
 

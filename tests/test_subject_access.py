@@ -143,6 +143,9 @@ def test_the_pdf_holds_sessions_and_answers_with_names_as_written(world, client)
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
     assert NAME in text and "?ukasz" not in text
+    born = patient.date_of_birth
+    assert f"Date of birth: {born.day} {born:%B %Y}" in text
+    assert born.isoformat() not in text  # the JSON's format, not a reader's
     first = world.course.sessions.get(number=1)
     assert f"Session 1: {when(first.start)}" in text
     assert "Little interest or pleasure in doing things: Nearly every day (3)" in text

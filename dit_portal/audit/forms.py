@@ -7,7 +7,7 @@ from dit_portal.accounts.models import User
 from dit_portal.core.forms import NHSDateField
 from patients.models import Patient
 
-from .models import AuditEvent
+from . import words
 
 
 class StaffChoice(forms.ModelChoiceField):
@@ -24,7 +24,9 @@ class AuditFilterForm(forms.Form):
         error_messages={"invalid_choice": "Choose a person from the list."},
     )
     action = forms.ChoiceField(
-        choices=[("", "Any action"), *AuditEvent.Action.choices],
+        # The trail's own verbs ("Looked at", "Downloaded"), so the filter and the
+        # rows it finds say the same thing.
+        choices=[("", "Any action"), *words.VERB.items()],
         required=False,
         label="What they did",
         error_messages={"invalid_choice": "Choose an action from the list."},

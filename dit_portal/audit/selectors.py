@@ -95,7 +95,7 @@ def audit_row(event):
         at=when(event.at),
         who=_name(event.actor),
         role=words.role(event.actor_role),
-        what=words.describe(event.object_type, event.action),
+        what=words.describe_for_staff(event.object_type, event.action),
         patient=event.patient.full_name if event.patient_id else "",
         ip=event.ip_address or "",
     )
@@ -129,7 +129,8 @@ def csv_lines(events):
     """The filtered trail as CSV lines, in the page's words, read from the database
     in chunks and streamed, so a long trail is never held in memory."""
     writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_HEADINGS)
+    # A byte-order mark, as on the reports' CSVs, so Excel reads names as UTF-8.
+    yield "\ufeff" + writer.writerow(CSV_HEADINGS)
     for event in events.iterator(chunk_size=2000):
         row = audit_row(event)
         yield writer.writerow(

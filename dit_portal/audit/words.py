@@ -6,6 +6,8 @@ the patient's "Who has looked at my record" page, the admins' audit pages and th
 CSV export. tests/test_access_words.py fails when a type the portal records has no
 words here, so a new page cannot be audited in internal labels by accident."""
 
+import re
+
 from dit_portal.accounts.models import User
 
 from .models import AuditEvent
@@ -19,13 +21,14 @@ WHAT = {
     "patients.Patient": "your details",
     "patients.Referral": "your referral",
     "patients.PatientList": "the patient list, which showed your name and NHS number",
+    "patients.PatientSearch": "the results of a search for a patient, which listed you",
     "patients.SubjectAccessRequest": "your request for a copy of your information",
     "patients.MyInformation": "a copy of your information",
     "patients.SubjectAccessReviews": "the list of full copies waiting for review",
     "accounts.User": "your account",
     "accounts.Invitation": "your invitation to the portal",
     "accounts.EmailChange": "a change to your email address",
-    "accounts.SignInEmail": "the email address you sign in with",
+    "accounts.SignInEmail": "your sign-in email address",
     "accounts.TwoFactorSignIn": "a member of staff's two-factor sign-in",
     "accounts.StaffCaseload": "a therapist's caseload, which listed you",
     "admin.accounts.User": "the list of people who can sign in",
@@ -108,6 +111,24 @@ def describe(object_type, action):
         return phrase
     verb = VERB.get(action, Action(action).label if action in Action else "Used")
     return f"{verb} {what(object_type)}"
+
+
+# The admins' trail says the same things about "the patient" rather than to them.
+_YOU = re.compile(r"\b(your|you)\b")
+
+
+def describe_for_staff(object_type, action):
+    """'Looked at the patient's session notes': the trail's Patient column names them."""
+    said = []
+
+    def third_person(match):
+        first = not said
+        said.append(match)
+        if match.group(1) == "your":
+            return "the patient's" if first else "their"
+        return "the patient" if first else "them"
+
+    return _YOU.sub(third_person, describe(object_type, action))
 
 
 def role(actor_role):

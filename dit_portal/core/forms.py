@@ -96,3 +96,28 @@ def posted(request):
     """The POST data, even when empty (an empty POST must still show its errors);
     None for a GET, so a form is shown unbound."""
     return request.POST if request.method == "POST" else None
+
+
+def full_name_field():
+    """A person's name, as staff type it for a patient or a colleague."""
+    return forms.CharField(
+        label="Full name",
+        max_length=200,
+        error_messages={
+            "required": "Enter their full name.",
+            "max_length": "Enter a name of 200 characters or fewer.",
+        },
+    )
+
+
+def email_field(help_text):
+    """An email address someone else will use to sign in."""
+    return forms.EmailField(
+        label="Email address",
+        help_text=help_text,
+        error_messages={
+            "required": "Enter their email address.",
+            "invalid": "Enter an email address in the correct format, "
+            "like name@example.com.",
+        },
+    )

@@ -32,7 +32,7 @@ def csv_of(tables, by=None):
     column naming each row's table when there are several (`by`)."""
     if not by:
         return tables[0].header, tables[0].rows
-    header = ["by", *tables[0].header]
+    header = ["Rows by", *tables[0].header]
     return header, [
         [name, *row] for name, t in zip(by, tables, strict=True) for row in t.rows
     ]
@@ -164,7 +164,7 @@ def attendance_page(first_day, last_day):
 
 
 def attendance_csv(first_day, last_day):
-    return csv_of(_attendance_tables(first_day, last_day)[1], by=("month", "therapist"))
+    return csv_of(_attendance_tables(first_day, last_day)[1], by=("Month", "Therapist"))
 
 
 # Outcomes ------------------------------------------------------------------------------
@@ -230,7 +230,7 @@ def outcomes_page(first_day, last_day):
 
 
 def outcomes_csv(first_day, last_day):
-    return csv_of(_outcome_tables(first_day, last_day)[1], by=("quarter", "therapist"))
+    return csv_of(_outcome_tables(first_day, last_day)[1], by=("Quarter", "Therapist"))
 
 
 # Caseloads -----------------------------------------------------------------------------

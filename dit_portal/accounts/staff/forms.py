@@ -1,5 +1,7 @@
 from django import forms
 
+from dit_portal.core.forms import email_field, full_name_field
+
 from .. import services as accounts
 from ..models import User
 
@@ -10,9 +12,12 @@ CLINICAL_LEAD_HELP = (
 
 
 class StaffDetailsForm(forms.Form):
-    full_name = forms.CharField(label="Full name", max_length=200)
+    full_name = full_name_field()
     role = forms.ChoiceField(
-        label="Role", choices=ROLE_CHOICES, widget=forms.RadioSelect
+        label="Role",
+        choices=ROLE_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose their role."},
     )
     clinical_lead = forms.BooleanField(
         label="Clinical lead", required=False, help_text=CLINICAL_LEAD_HELP
@@ -20,10 +25,7 @@ class StaffDetailsForm(forms.Form):
 
 
 class InviteStaffForm(StaffDetailsForm):
-    email = forms.EmailField(
-        label="Email address",
-        help_text="The invitation to set a password goes to this address.",
-    )
+    email = email_field("The invitation to set a password goes to this address.")
     field_order = ["full_name", "email", "role", "clinical_lead"]
 
     def clean_email(self):

@@ -92,6 +92,9 @@ def resend_invitation(user, *, by, clinic, ip=None):
     working); whether the email went."""
     if user.has_usable_password():
         raise StaffError(f"{user.full_name} has already set a password.")
+    if not user.is_active:
+        # Accepting an invitation makes the account active (accounts.services).
+        raise StaffError(f"Let {user.full_name} sign in again first.")
     with transaction.atomic():
         token = accounts.create_invitation(user, created_by=by)
         audit.record_change(
@@ -142,6 +145,8 @@ def deactivate(user, *, by, ip=None):
             _refuse_if_caseload(user, "deactivate them")
         user.is_active = False
         user.save(update_fields=["is_active"])
+        # An invitation not yet accepted would make the account active again.
+        accounts.expire_invitations(user)
         ended = accounts.end_sessions(user)
         audit.record_change(
             by,
