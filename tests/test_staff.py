@@ -421,6 +421,20 @@ def test_reset_two_factor(admin_client, clinic_admin, other_therapist):
     )
 
 
+def test_resetting_two_factor_nobody_set_up_says_so_and_sends_nothing(
+    admin_client, other_therapist
+):
+    """Opened directly (the page hides the link): no "reset" email, no audit event."""
+    Authenticator.objects.filter(user=other_therapist).delete()
+    response = admin_client.post(reverse("reset_staff_mfa", args=[other_therapist.pk]))
+    assert response.status_code == 200
+    assert "has not set up two-factor sign-in yet" in response.content.decode()
+    assert not Message.objects.filter(recipient=other_therapist).exists()
+    assert not AuditEvent.objects.filter(
+        object_type="accounts.TwoFactorSignIn", object_id=str(other_therapist.pk)
+    ).exists()
+
+
 def refused(cursor, sql, args):
     with (
         pytest.raises(IntegrityError, match="last active clinic admin"),

@@ -179,6 +179,12 @@ def reset_two_factor(user, *, by, ip=None):
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         removed, _ = Authenticator.objects.filter(user=user).delete()
+        if not removed:
+            # Nothing to reset: no email telling them it was, no audit of a reset.
+            raise StaffError(
+                f"{user.full_name} has not set up two-factor sign-in yet, so there "
+                "is nothing to reset. They set it up at their next sign-in."
+            )
         accounts.end_sessions(user)
         audit.record_change(
             by,
