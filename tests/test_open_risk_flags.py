@@ -121,6 +121,11 @@ def test_an_admin_without_the_lead_flag_sees_only_the_numbers(
         assert person.user.full_name not in html
         assert person.nhs_number_display not in html
     assert "<table" not in html
+    # Whom to chase about the escalated flag: its therapist, as the escalation email
+    # says; not the therapist whose flag is not yet escalated.
+    chase = html.split('data-testid="chase">')[1].split("</ul>")[0]
+    assert f"{course.therapist.full_name}: 1 flag, escalated" in chase
+    assert other_course.therapist.full_name not in chase
     event = AuditEvent.objects.filter(object_type="therapy.OpenRiskFlags").get()
     assert event.actor == clinic_admin and event.patient is None
 

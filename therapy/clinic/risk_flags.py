@@ -10,7 +10,7 @@ context. Who may open the page is decided in `therapy.clinic.views`."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from dit_portal.core.timefmt import when
@@ -74,6 +74,9 @@ class OpenFlags:
     escalated: int
     # Empty unless the reader may see who the flags are about.
     rows: tuple = ()
+    # For admins who are not the lead: whom to chase about escalated flags (the
+    # therapist, as the escalation email names them; never the patient).
+    chase: tuple = ()
 
 
 def open_flags(now=None):
@@ -95,4 +98,17 @@ def open_flag_counts():
     counts = RiskFlag.objects.open().aggregate(
         count=Count("pk"), escalated=Count("pk", filter=Q(escalated_at__isnull=False))
     )
-    return OpenFlags(**counts)
+    chase = (
+        RiskFlag.objects.open()
+        .filter(escalated_at__isnull=False)
+        .values("course__therapist__full_name")
+        .annotate(flags=Count("pk"), since=Min("escalated_at"))
+        .order_by("since", "course__therapist__full_name")
+    )
+    return OpenFlags(
+        **counts,
+        chase=tuple(
+            (row["course__therapist__full_name"], row["flags"], when(row["since"]))
+            for row in chase
+        ),
+    )
