@@ -100,6 +100,25 @@ def test_the_caseload_lists_what_is_waiting(therapist_client, course, clock):
     assert "Nothing is waiting for you." not in html
 
 
+def test_a_full_copy_waits_on_the_list_until_it_is_reviewed(
+    therapist_client, course, clinic, clinic_admin
+):
+    """A clinic admin asks for a full copy (notes included): the patient's therapist
+    sees it waiting for their review, and no longer once they have reviewed it."""
+    from patients import subject_access
+
+    copy = subject_access.request_full_copy(
+        course.patient, by=clinic_admin, clinic=clinic
+    )
+    html = therapist_client.get(reverse("caseload")).content.decode()
+    assert "Copies to review</dt>" in html
+    assert f"{course.patient.full_name}</a>: a full copy of their information" in html
+    subject_access.mark_reviewed(copy, by=course.therapist)
+    html = therapist_client.get(reverse("caseload")).content.decode()
+    assert "Copies to review</dt>" not in html
+    assert "Nothing is waiting for you." in html
+
+
 def test_an_empty_list_says_so(therapist_client, course):
     html = therapist_client.get(reverse("caseload")).content.decode()
     assert "Nothing is waiting for you." in html
@@ -125,7 +144,7 @@ def test_the_list_takes_the_same_queries_for_a_bigger_caseload(course, clock):
         page = todo(course.therapist)
     assert len(page.attendance_to_record) == 4
     assert len(page.risk_flags) == 2
-    assert len(two) == len(one) == 4
+    assert len(two) == len(one) == 5
 
 
 def test_the_caseload_page_takes_the_same_queries_with_more_waiting(

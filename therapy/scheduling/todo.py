@@ -6,13 +6,16 @@ for each kind of thing, whatever the size of the caseload.
 - focus replies: a patient asked to talk about the shared focus (active courses);
 - risk flags still open;
 - overdue questionnaires: PHQ-9 or GAD-7 assigned for a session that has ended and
-  not sent (the patient may need a word at the next session)."""
+  not sent (the patient may need a word at the next session);
+- full copies of a patient's information waiting for a clinician's review before
+  the clinic can release them (patients.subject_access)."""
 
 from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils import timezone
 
+from patients.models import SubjectAccessRequest
 from questionnaires import services as questionnaires
 from questionnaires.definitions import GAD7, PHQ9
 from questionnaires.models import Assignment, Response
@@ -26,6 +29,7 @@ class Todo:
     focus_replies: list[FocusAgreement]
     risk_flags: list
     overdue_questionnaires: list[Assignment]
+    copies_to_review: list[SubjectAccessRequest]
 
     def __bool__(self):
         return any(vars(self).values())
@@ -89,5 +93,12 @@ def todo(therapist, now=None):
                 "patient__user__full_name",
             )
             .order_by("session__start", "code")
+        ),
+        copies_to_review=list(
+            SubjectAccessRequest.objects.visible_to(therapist)
+            .filter(reviewed_at__isnull=True)
+            .select_related("patient__user")
+            .only("public_id", "requested_at", "patient__user__full_name")
+            .order_by("requested_at", "pk")
         ),
     )
