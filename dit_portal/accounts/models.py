@@ -133,12 +133,32 @@ def hash_token(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class InvitationQuerySet(models.QuerySet):
+class SingleUseLinkQuerySet(models.QuerySet):
     def usable(self):
         return self.filter(used_at__isnull=True, expires_at__gt=timezone.now())
 
 
-class Invitation(models.Model):
+class SingleUseLink(models.Model):
+    """A link emailed once: only a hash of its token is stored (the token itself is
+    in the email alone); it works until used or expired."""
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SingleUseLinkQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    @staticmethod
+    def new_token():
+        return secrets.token_urlsafe(32)
+
+
+class Invitation(SingleUseLink):
     """A one-time link for an invited patient to set their password.
 
     Only a hash of the token is stored; the token itself is in the email alone.
@@ -147,36 +167,18 @@ class Invitation(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
     )
-    token_hash = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         related_name="invitations_sent",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
-
-    objects = InvitationQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at"]
 
     def __str__(self):
         return f"Invitation for user {self.user_id}"
 
-    @staticmethod
-    def new_token():
-        return secrets.token_urlsafe(32)
 
-
-class EmailChangeQuerySet(models.QuerySet):
-    def usable(self):
-        return self.filter(used_at__isnull=True, expires_at__gt=timezone.now())
-
-
-class EmailChange(models.Model):
+class EmailChange(SingleUseLink):
     """A new sign-in address the clinic entered, waiting for its owner to confirm it.
 
     Until they do, the account keeps its old address for sign-in and messages. Like an
@@ -186,21 +188,12 @@ class EmailChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_changes"
     )
     new_email = models.EmailField()
-    token_hash = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
-
-    objects = EmailChangeQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at"]
 
     def __str__(self):
         return f"Email change for user {self.user_id}"
