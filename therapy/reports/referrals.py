@@ -2,15 +2,17 @@
 referral's courses' sessions) and discharge (the course's end). Nothing here is
 stored twice, so the reports cannot disagree with the timeline.
 
-Three queries for any number of referrals: the referrals, their seen sessions' start
-times in order, and their closed courses; merged here. (Correlated subqueries per
-referral took seconds at 1,000 patients: bench/reports.py.)"""
+`dated` (the extract) is three queries for any number of referrals: the referrals,
+their seen sessions' start times in order, and their closed courses; merged here.
+`waits` (the waiting times report) is one query: each referral's first two attended
+dates. (Correlated subqueries per referral took seconds at 1,000 patients:
+bench/reports.py.)"""
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import TruncDate
+from django.db.models import Exists, F, OuterRef, Q, Window
+from django.db.models.functions import RowNumber, TruncDate
 
 from dit_portal.core.timefmt import LONDON
 from patients.models import Patient, Referral
@@ -64,18 +66,6 @@ def dated(referrals):
     return list(found.values())
 
 
-def seen_by(last_day):
-    """Referrals made by `last_day` that have an attended session: those whose first
-    session could fall in a report's range."""
-    return Referral.objects.filter(referred_on__lte=last_day).filter(
-        Exists(
-            Session.objects.filter(
-                course__referral=OuterRef("pk"), status__in=Session.SEEN_STATUSES
-            )
-        )
-    )
-
-
 def waiting_list():
     """Everyone still waiting for their first attended session: each patient's
     latest referral, the patient referred or in therapy, nothing attended yet."""
@@ -104,12 +94,40 @@ class Wait:
     first_to_second: int | None
 
 
-def wait_of(item):
-    if item.first_seen is None:
-        return Wait(None, None, None)
-    first, second = item.first_seen, item.second_seen
-    return Wait(
-        first_day=first,
-        to_first=(first - item.referral.referred_on).days,
-        first_to_second=(second - first).days if second else None,
+def waits(last_day):
+    """The Wait of each referral made by `last_day` with an attended session: those
+    whose first session could fall in a report's range. The database numbers each
+    referral's attended sessions in the extract's order (start, then pk) and hands
+    back only the first two, as London dates: two short rows a referral, not every
+    session a referral had. Window functions run on PostgreSQL and SQLite alike."""
+    firsts = (
+        Session.objects.filter(
+            status__in=Session.SEEN_STATUSES,
+            course__referral__referred_on__lte=last_day,
+        )
+        .annotate(
+            nth=Window(
+                RowNumber(),
+                partition_by=F("course__referral_id"),
+                order_by=(F("start").asc(), F("pk").asc()),
+            )
+        )
+        .filter(nth__lte=2)
+        .order_by("course__referral_id", "nth")
+        .values_list(
+            "course__referral_id",
+            "course__referral__referred_on",
+            TruncDate("start", tzinfo=LONDON),
+        )
     )
+    found = {}
+    for referral_id, referred_on, day in firsts:
+        found.setdefault(referral_id, [referred_on]).append(day)
+    return [
+        Wait(
+            first_day=first,
+            to_first=(first - referred_on).days,
+            first_to_second=(rest[0] - first).days if rest else None,
+        )
+        for referred_on, first, *rest in found.values()
+    ]

@@ -74,8 +74,8 @@ def _waiting_tables(first_day, last_day):
     ]
 
 
-def waiting_list():
-    return waiting.waiting_list()
+def waiting_now(page_number):
+    return waiting.waiting_now(page_number)
 
 
 def waiting_page(first_day, last_day):
