@@ -14,11 +14,6 @@ class Table:
     header: list
     rows: list
 
-    @property
-    def cells(self):
-        """Each row as (column name, value) pairs, for the responsive table."""
-        return [list(zip(self.header, row, strict=True)) for row in self.rows]
-
 
 @dataclass
 class Page:
