@@ -43,8 +43,13 @@ def table_rows(table):
     for row in table.rows:
         out.append('<tr class="nhsuk-table__row" role="row">')
         for heading, value in zip(headings, row, strict=True):
-            # Localised as the template engine does with {{ value }}.
-            text = conditional_escape(str(localize(_figure(value))))
+            # Localised as the template engine does with {{ value }}; a whole number
+            # (most cells) localises to itself, without its cost (no thousands
+            # separator is set), and needs no escaping.
+            if type(value) is int:
+                text = str(value)
+            else:
+                text = conditional_escape(str(localize(_figure(value))))
             out.append(f"{heading}{text}</span></td>")
         out.append("</tr>\n")
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
