@@ -26,7 +26,12 @@ pages = {
                            "/clinic/settings/", "/clinic/messages/",
                            "/schedule/resources/",
                            "/schedule/rooms/", "/schedule/hours/",
-                           "/schedule/closures/"],
+                           "/schedule/closures/",
+                           # The reports' window functions and aggregates on SQLite.
+                           "/reports/waiting/", "/reports/waiting/?page=2",
+                           "/reports/attendance/", "/reports/outcomes/",
+                           "/reports/caseload/", "/reports/waiting.csv",
+                           "/reports/extract.csv"],
     "therapist@demo.invalid": ["/caseload/", "/diary/"],
     "patient@demo.invalid": ["/my-therapy/"],
     "patient2@demo.invalid": ["/my-therapy/"],

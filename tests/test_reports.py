@@ -82,6 +82,46 @@ def test_waiting_list_longest_first(world):
     assert (later[0].weeks, later[0].past_18) == (18, True)
 
 
+def test_the_waiting_list_is_shown_fifty_a_page(clinic, clinic_admin, client):
+    """53 people waiting, referred 0 to 52 weeks and a day ago: the counts cover all
+    of them, each page shows 50 longest first, and only the names shown are
+    audited."""
+    from .factories import PatientFactory
+
+    today = datetime.date.today()
+    for weeks in range(53):
+        PatientFactory(
+            user__full_name=f"Waiter {weeks:02d}",
+            referral_date=today - datetime.timedelta(weeks=weeks, days=1),
+        )
+    client.force_login(clinic_admin)
+    html = client.get(reverse("report_waiting") + "?" + range_query()).content.decode()
+    # Past 6 weeks: 6 weeks and a day onwards, 47 of them (6..52); past 18: 35.
+    assert (
+        "53 patients referred and not yet seen: 47 waiting more than 6 weeks, 35 "
+        "more than 18 weeks. Longest wait first; showing 1 to 50." in html
+    )
+    shown = [f"Waiter {weeks:02d}" for weeks in range(52, 2, -1)]
+    positions = [html.index(name) for name in shown]
+    assert positions == sorted(positions)
+    assert "Waiter 02" not in html
+    # The next page keeps the range chosen and returns to the list.
+    link = f"?{range_query()}&page=2#waiting-now".replace("&", "&amp;")
+    assert f'href="{link}"' in html
+    listed = AuditEvent.objects.filter(object_type="reports.WaitingList")
+    names = {event.patient.full_name for event in listed}
+    assert names == set(shown)
+
+    html = client.get(reverse("report_waiting") + "?page=2").content.decode()
+    assert "showing 51 to 53." in html
+    assert [name in html for name in ("Waiter 03", "Waiter 02", "Waiter 00")] == [
+        False,
+        True,
+        True,
+    ]
+    assert listed.all().count() == 53
+
+
 def test_attendance_by_month_and_therapist(world):
     report = attendance.attendance(*RANGE)
     columns = (

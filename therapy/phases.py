@@ -117,12 +117,17 @@ def session_now(sessions, now=None):
     return max(started, key=lambda s: s.start).number if started else None
 
 
+def phase_now(course, number):
+    """An open course's phase when its session now (session_now) is `number`: initial
+    before its first session has begun (None)."""
+    return Phase.INITIAL if number is None else phase_for(course, number)
+
+
 def phase_of_sessions(course, sessions, now=None):
     """The course's phase now, from its sessions (already fetched)."""
     if course.is_closed:
         return Phase.COMPLETED
-    number = session_now(sessions, now)
-    return Phase.INITIAL if number is None else phase_for(course, number)
+    return phase_now(course, session_now(sessions, now))
 
 
 def needs_focus_prompt(initial_session):

@@ -1,6 +1,7 @@
 """Caseloads: current courses per therapist and phase, and open risk flags per
 therapist (counts only: the report names no patient). Two queries in all."""
 
+from collections import Counter, namedtuple
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Q
@@ -8,9 +9,11 @@ from django.utils import timezone
 
 from questionnaires.models import RiskFlag
 from therapy.models import Course, Session
-from therapy.phases import Phase, phase_for
+from therapy.phases import Phase, phase_now
 
 PHASES = (Phase.INITIAL, Phase.MIDDLE, Phase.ENDING)
+# The two fields of a course that phases.phase_for reads.
+Plan = namedtuple("Plan", "planned_sessions focus_agreed_session")
 
 
 @dataclass
@@ -33,8 +36,11 @@ def caseloads(now=None):
     now = now or timezone.now()
     # The session now is the last live one that has begun (phases.session_now); live
     # sessions keep their order (scheduling.rules.check_in_order), so it is the
-    # highest number among them: one aggregate, not a subquery per course.
-    courses = (
+    # highest number among them: one aggregate, not a subquery per course. Only the
+    # values the phase rule reads come back, as tuples, and courses alike in all of
+    # them are counted together: the rule runs once per kind of course, not once
+    # per course (no model instances: they were most of this report's time).
+    courses = Counter(
         Course.objects.current()
         .annotate(
             session_now=Max(
@@ -45,25 +51,23 @@ def caseloads(now=None):
                 ),
             )
         )
-        .select_related("therapist")
-        .only(
+        .values_list(
+            "therapist_id",
+            "therapist__full_name",
             "status",
             "planned_sessions",
             "focus_agreed_session",
-            "therapist__full_name",
+            "session_now",
         )
     )
     rows = {}
-    for course in courses:
-        row = rows.setdefault(course.therapist_id, Row(course.therapist.full_name))
-        if course.is_offered:
-            row.offered += 1
+    for (therapist, name, status, planned, agreed, number), n in courses.items():
+        row = rows.setdefault(therapist, Row(name))
+        if status == Course.Status.OFFERED:
+            row.offered += n
         else:
-            # The phase now, by the same rule as the course page (phases.phase_for).
-            number = course.session_now
-            row.phases[
-                Phase.INITIAL if number is None else phase_for(course, number)
-            ] += 1
+            # The phase now, by the same rule as the course page.
+            row.phases[phase_now(Plan(planned, agreed), number)] += n
     flags = (
         RiskFlag.objects.open()
         .values("course__therapist_id", "course__therapist__full_name")

@@ -1,5 +1,6 @@
 """The geometry of the reports' bar charts (percentages by month, quarter or
-therapist), drawn as server-rendered SVG by templates/reports/_bar_chart.html.
+therapist), drawn as server-rendered SVG by the `bar_chart_svg` tag
+(therapy/templatetags/reports.py) in templates/reports/_bar_chart.html.
 
 A national standard or ambition is a dashed reference line with its name: a line to
 read the bars against, not a pass or fail given to anyone. Like the measures chart

@@ -2,15 +2,17 @@
 referral's courses' sessions) and discharge (the course's end). Nothing here is
 stored twice, so the reports cannot disagree with the timeline.
 
-Three queries for any number of referrals: the referrals, their seen sessions' start
-times in order, and their closed courses; merged here. (Correlated subqueries per
-referral took seconds at 1,000 patients: bench/reports.py.)"""
+`dated` (the extract) is three queries for any number of referrals: the referrals,
+their seen sessions' start times in order, and their closed courses; merged here.
+`waits` (the waiting times report) is one query: each referral's first two attended
+dates, one row a referral. (Correlated subqueries per referral took seconds at 1,000 patients:
+bench/reports.py.)"""
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import TruncDate
+from django.db.models import Exists, F, OuterRef, Q, Window
+from django.db.models.functions import Lead, RowNumber, TruncDate
 
 from dit_portal.core.timefmt import LONDON
 from patients.models import Patient, Referral
@@ -64,18 +66,6 @@ def dated(referrals):
     return list(found.values())
 
 
-def seen_by(last_day):
-    """Referrals made by `last_day` that have an attended session: those whose first
-    session could fall in a report's range."""
-    return Referral.objects.filter(referred_on__lte=last_day).filter(
-        Exists(
-            Session.objects.filter(
-                course__referral=OuterRef("pk"), status__in=Session.SEEN_STATUSES
-            )
-        )
-    )
-
-
 def waiting_list():
     """Everyone still waiting for their first attended session: each patient's
     latest referral, the patient referred or in therapy, nothing attended yet."""
@@ -91,6 +81,12 @@ def waiting_list():
         .exclude(Exists(later))
         .exclude(Exists(seen))
         .select_related("patient__user", "patient__therapist")
+        .only(  # what the list shows: a narrow select is cheaper to compile and read
+            "referred_on",
+            "patient__public_id",
+            "patient__user__full_name",
+            "patient__therapist__full_name",
+        )
         .order_by("referred_on", "pk")
     )
 
@@ -104,12 +100,37 @@ class Wait:
     first_to_second: int | None
 
 
-def wait_of(item):
-    if item.first_seen is None:
-        return Wait(None, None, None)
-    first, second = item.first_seen, item.second_seen
-    return Wait(
-        first_day=first,
-        to_first=(first - item.referral.referred_on).days,
-        first_to_second=(second - first).days if second else None,
+def waits(last_day):
+    """The Wait of each referral made by `last_day` with an attended session: those
+    whose first session could fall in a report's range. The database orders each
+    referral's attended sessions as the extract does (start, then pk) and hands back
+    one row a referral, its first and second London dates, not every session it had.
+    Window functions run on PostgreSQL and SQLite alike."""
+    in_order = {
+        "partition_by": F("course__referral_id"),
+        "order_by": (F("start").asc(), F("pk").asc()),
+    }
+    firsts = (
+        Session.objects.filter(
+            status__in=Session.SEEN_STATUSES,
+            course__referral__referred_on__lte=last_day,
+        )
+        .annotate(
+            nth=Window(RowNumber(), **in_order),
+            second=Window(Lead(TruncDate("start", tzinfo=LONDON)), **in_order),
+        )
+        .filter(nth=1)
+        .values_list(
+            "course__referral__referred_on",
+            TruncDate("start", tzinfo=LONDON),
+            "second",
+        )
     )
+    return [
+        Wait(
+            first_day=first,
+            to_first=(first - referred_on).days,
+            first_to_second=(second - first).days if second else None,
+        )
+        for referred_on, first, second in firsts
+    ]

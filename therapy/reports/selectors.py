@@ -14,11 +14,6 @@ class Table:
     header: list
     rows: list
 
-    @property
-    def cells(self):
-        """Each row as (column name, value) pairs, for the responsive table."""
-        return [list(zip(self.header, row, strict=True)) for row in self.rows]
-
 
 @dataclass
 class Page:
@@ -74,8 +69,8 @@ def _waiting_tables(first_day, last_day):
     ]
 
 
-def waiting_list():
-    return waiting.waiting_list()
+def waiting_now(page_number):
+    return waiting.waiting_now(page_number)
 
 
 def waiting_page(first_day, last_day):

@@ -57,18 +57,22 @@ def _ranged(request, report, build, template, **extra):
 
 @report_page(Report.WAITING)
 def waiting(request):
-    waiters = selectors.waiting_list()
+    now = selectors.waiting_now(request.GET.get("page"))
+    # Only the names on this page of the list are shown, so only they are audited.
     audit.record_listed(
-        request, [w.referral.patient for w in waiters], "reports.WaitingList"
+        request,
+        [w.referral.patient for w in now.page.object_list],
+        "reports.WaitingList",
     )
+    query = request.GET.copy()
+    query.pop("page", None)  # the range chosen, kept across the list's pages
     return _ranged(
         request,
         Report.WAITING,
         selectors.waiting_page,
         "reports/waiting.html",
-        waiters=waiters,
-        past_6=sum(w.past_6 for w in waiters),
-        past_18=sum(w.past_18 for w in waiters),
+        waiting=now,
+        query=query.urlencode(),
     )
 
 
