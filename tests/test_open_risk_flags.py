@@ -90,6 +90,8 @@ def test_the_lead_sees_every_open_flag_across_the_clinic_oldest_first(
     # Nothing of the answer itself: the flag page is its therapist's.
     assert "better off dead" not in html
     assert reverse("risk_flag", args=[old_flag_id(course)]) not in html
+    # A therapist lead cannot open another therapist's patient's record: no link.
+    assert reverse("patient_detail", args=[course.patient.public_id]) not in html
 
 
 def old_flag_id(course):
@@ -136,7 +138,11 @@ def test_an_admin_who_is_the_lead_sees_the_list_and_each_patient_is_audited(
 ):
     lead_admin = ClinicAdminFactory(clinical_lead=True)
     client.force_login(lead_admin)
-    assert len(rows_of(client.get(URL).content.decode())) == 2
+    html = client.get(URL).content.decode()
+    assert len(rows_of(html)) == 2
+    # An admin can open the patient's record (contact details, therapist) from here.
+    for person in (course.patient, other_course.patient):
+        assert reverse("patient_detail", args=[person.public_id]) in html
     events = AuditEvent.objects.filter(object_type="therapy.OpenRiskFlags")
     assert {event.patient for event in events} == {course.patient, other_course.patient}
     assert {event.actor for event in events} == {lead_admin}
