@@ -175,6 +175,20 @@ def test_a_new_email_is_used_only_once_the_patient_confirms_it(
     assert browser.post(path).status_code == 404
 
 
+def test_the_patient_sees_the_change_waiting_on_their_account_page(
+    clinic, clinic_admin_client, patient
+):
+    mine = Client()
+    mine.force_login(patient.user)
+    page = mine.get(reverse("account_email")).content.decode()
+    assert 'data-testid="pending-email"' not in page
+    edit(clinic_admin_client, patient, email="alice.new@example.test")
+    page = mine.get(reverse("account_email")).content.decode()
+    notice = page.split('data-testid="pending-email">')[1].split("</div>")[0]
+    assert "alice.new@example.test" in notice
+    assert "you sign in and get emails at alice@example.test" in notice
+
+
 def test_a_newer_address_cancels_the_older_link(clinic, clinic_admin_client, patient):
     edit(clinic_admin_client, patient, email="first@example.test")
     patient.user.refresh_from_db()

@@ -20,7 +20,11 @@ SESSION_KEY = "invitation_token"
 def your_account(request):
     """Who is signed in and how to change it: the password here, the email address
     through the clinic (nobody adds or switches their own sign-in address)."""
-    return render(request, "account/your_account.html")
+    return render(
+        request,
+        "account/your_account.html",
+        {"pending_email": services.pending_email(request.user)},
+    )
 
 
 @require_POST
