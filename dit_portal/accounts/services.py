@@ -68,38 +68,43 @@ def invitation_url(token):
     return settings.SITE_URL + reverse("accept_invitation", args=[token])
 
 
-def send_invitation_email(user, token, clinic):
-    """Email the link. It holds no clinical detail: only the link and who to call."""
-    context = {
-        "user": user,
-        "url": invitation_url(token),
-        "clinic": clinic,
-        "valid_days": settings.INVITATION_VALID_DAYS,
-    }
+def _send(user, what, *, to, subject, template, context, html=True):
+    """Send one of the account emails; False (and a log line without personal data)
+    on failure. The error's text can hold the address, so only its type is logged."""
     message = EmailMultiAlternatives(
-        subject=f"Set up your account for {clinic.portal_name}",
-        body=render_to_string("accounts/email/invitation.txt", context),
-        to=[user.email],
+        subject=subject,
+        body=render_to_string(f"accounts/email/{template}.txt", context),
+        to=[to],
     )
-    message.attach_alternative(
-        render_to_string("accounts/email/invitation.html", context), "text/html"
-    )
-    message.send()
-
-
-def send_invitation(user, token, clinic):
-    """Email the link; False (and a log line without personal data) on failure."""
+    if html:
+        message.attach_alternative(
+            render_to_string(f"accounts/email/{template}.html", context), "text/html"
+        )
     try:
-        send_invitation_email(user, token, clinic)
+        message.send()
     except Exception as error:  # noqa: BLE001 - any mail failure is reported the same
-        # The error's text can hold the address, so only its type is logged.
         log.error(  # noqa: TRY400
-            "Invitation email for user %s was not sent (%s)",
-            user.pk,
-            type(error).__name__,
+            "%s for user %s was not sent (%s)", what, user.pk, type(error).__name__
         )
         return False
     return True
+
+
+def send_invitation(user, token, clinic):
+    """Email the link. It holds no clinical detail: only the link and who to call."""
+    return _send(
+        user,
+        "Invitation email",
+        to=user.email,
+        subject=f"Set up your account for {clinic.portal_name}",
+        template="invitation",
+        context={
+            "user": user,
+            "url": invitation_url(token),
+            "clinic": clinic,
+            "valid_days": settings.INVITATION_VALID_DAYS,
+        },
+    )
 
 
 def find_invitation(token):
@@ -199,54 +204,35 @@ def email_change_url(token):
 
 def send_email_change(user, new_email, token, clinic):
     """The link goes to the new address (only its owner can confirm it); nothing in
-    it but the link and who to call. False, logged without personal data, if the
-    email failed."""
-    context = {
-        "user": user,
-        "url": email_change_url(token),
-        "clinic": clinic,
-        "valid_days": settings.EMAIL_CHANGE_VALID_DAYS,
-    }
-    message = EmailMultiAlternatives(
+    it but the link and who to call."""
+    return _send(
+        user,
+        "Email-change link",
+        to=new_email,
         subject=f"Confirm your email address for {clinic.portal_name}",
-        body=render_to_string("accounts/email/email_change.txt", context),
-        to=[new_email],
+        template="email_change",
+        context={
+            "user": user,
+            "url": email_change_url(token),
+            "clinic": clinic,
+            "valid_days": settings.EMAIL_CHANGE_VALID_DAYS,
+        },
     )
-    message.attach_alternative(
-        render_to_string("accounts/email/email_change.html", context), "text/html"
-    )
-    try:
-        message.send()
-    except Exception as error:  # noqa: BLE001 - any mail failure is reported the same
-        log.error(  # noqa: TRY400
-            "Email-change link for user %s was not sent (%s)",
-            user.pk,
-            type(error).__name__,
-        )
-        return False
-    return True
 
 
 def send_email_change_notice(user, clinic):
     """Tell the address in use that the clinic has asked to change it, so a change
     the person did not ask for is noticed before anyone confirms it. The new address
-    is not named. False, logged without personal data, if the email failed."""
-    context = {"user": user, "clinic": clinic}
-    message = EmailMultiAlternatives(
+    is not named."""
+    return _send(
+        user,
+        "Email-change notice",
+        to=user.email,
         subject=f"Your email address for {clinic.portal_name} is being changed",
-        body=render_to_string("accounts/email/email_change_notice.txt", context),
-        to=[user.email],
+        template="email_change_notice",
+        context={"user": user, "clinic": clinic},
+        html=False,
     )
-    try:
-        message.send()
-    except Exception as error:  # noqa: BLE001 - any mail failure is reported the same
-        log.error(  # noqa: TRY400
-            "Email-change notice for user %s was not sent (%s)",
-            user.pk,
-            type(error).__name__,
-        )
-        return False
-    return True
 
 
 def find_email_change(token):
